@@ -1,0 +1,1 @@
+"""Brand settings, invitations and API tokens: server-rendered pages over the services."""

@@ -1,0 +1,197 @@
+"""Round trip: a customer's DM into the webhook, to the bot's reply accepted by Twitter.
+
+    .venv/bin/python bench/roundtrip.py [--rate 50] [--duration 60]
+
+Roost runs as in production (gunicorn, DEBUG off, PostgreSQL, Redis, a Celery worker) with
+the sandbox standing in for Twitter (SANDBOX_ENABLED=1, its daily DM limit raised). Signed
+Direct Message events ("help", each from a different customer) are posted to
+/webhooks/twitter/ at a steady rate; the demo menu bot answers each one through the send
+pipeline, and the sandbox records the reply. The latency of one round trip is from posting
+the event to the sandbox accepting the bot's reply. The sandbox also delivers the echo of
+every reply back to the webhook, as Twitter would. Targets: p50 <= 150 ms, p99 <= 1 s,
+nothing lost or doubled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg2
+import requests
+from support import (
+    PG,
+    celery_worker,
+    django_shell,
+    gunicorn,
+    percentile,
+    process,
+    reset_database,
+    roost_env,
+    sign,
+    wait_for_port,
+)
+
+DB_NAME = "roost_roundtrip"
+FIRST_CUSTOMER = 3_000_000_000
+
+SETUP = """
+from accounts.models import Brand, TwitterAccount
+from engagement.services.bots import bot_rules_install_menu
+from sandbox.models import SandboxSubscription, SandboxUser, SandboxWebhook
+from sandbox.services import sandbox_bootstrap, sandbox_token_issue, sandbox_user_create
+from django.conf import settings
+sandbox_bootstrap()
+twitter = sandbox_user_create(screen_name="bench_brand", name="Bench Brand")
+token, secret = sandbox_token_issue(user=twitter)
+brand = Brand.objects.create(name="Bench", slug="bench")
+TwitterAccount.objects.create(brand=brand, twitter_user_id=str(twitter.id), screen_name="bench_brand",
+    access_token=token, access_token_secret=secret, subscription_state="subscribed")
+SandboxUser.objects.bulk_create([SandboxUser(id={first} + n, screen_name=f"c{{n}}", name=f"Customer {{n}}") for n in range({count})])
+webhook = SandboxWebhook.objects.create(env_name=settings.TWITTER_ENV_NAME, url=settings.PUBLIC_URL + "/webhooks/twitter/")
+SandboxSubscription.objects.create(webhook=webhook, user=twitter)
+bot_rules_install_menu(brand=brand)
+print(twitter.id)
+"""
+
+
+def event_body(*, n: int, brand_id: str) -> bytes:
+    customer = str(FIRST_CUSTOMER + n)
+    payload = {
+        "for_user_id": brand_id,
+        "direct_message_events": [
+            {
+                "type": "message_create",
+                "id": str(10**17 + n),
+                "created_timestamp": str(int(time.time() * 1000)),
+                "message_create": {
+                    "target": {"recipient_id": brand_id},
+                    "sender_id": customer,
+                    "source_app_id": "3033300",
+                    "message_data": {"text": "help", "entities": {}},
+                },
+            }
+        ],
+        "users": {customer: {"id": customer, "screen_name": f"c{n}", "name": f"Customer {n}"}},
+    }
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def replies(brand_id: str) -> dict[int, tuple[float, int]]:
+    """recipient -> (time of the first reply, number of replies), from the sandbox's table."""
+    with psycopg2.connect(f"{PG}/{DB_NAME}") as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT recipient_id, extract(epoch from min(created_at)), count(*) FROM sandbox_sandboxdirectmessage "
+            "WHERE sender_id = %s GROUP BY recipient_id",
+            [int(brand_id)],
+        )
+        return {recipient: (float(first), count) for recipient, first, count in cursor.fetchall()}
+
+
+def inbound_count() -> int:
+    with psycopg2.connect(f"{PG}/{DB_NAME}") as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM engagement_message WHERE direction = 'inbound'")
+        return cursor.fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=50, help="customer DMs per second")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--celery-concurrency", type=int, default=16)
+    parser.add_argument("--celery-pool", default="threads", help="threads: sends wait on Twitter, not on CPU")
+    args = parser.parse_args()
+    total = int(args.rate * args.duration)
+    port = 8702
+    env = roost_env(
+        port,
+        database=DB_NAME,
+        SANDBOX_ENABLED="1",
+        SANDBOX_DM_DAILY_LIMIT="10000000",
+        SANDBOX_RATE_LIMITS_ENABLED="0",
+        TWITTER_DM_DAILY_LIMIT="10000000",
+        TWITTER_CONSUMER_KEY="RoostSandboxConsumerKey01",
+    )
+    reset_database(DB_NAME, env)
+    brand_id = django_shell(env, SETUP.format(first=FIRST_CUSTOMER, count=total)).strip().splitlines()[-1]
+    work = Path(tempfile.mkdtemp(prefix="roost-roundtrip-"))
+    bodies = [event_body(n=n, brand_id=brand_id) for n in range(total)]
+    sent_at: list[float] = [0.0] * total
+    post_ms: list[float] = []
+    failures: list[int] = []
+    local = threading.local()
+
+    def post(n: int) -> None:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        body = bodies[n]
+        sent_at[n] = time.time()
+        started = time.perf_counter()
+        response = session.post(
+            f"http://127.0.0.1:{port}/webhooks/twitter/",
+            data=body,
+            headers={"Content-Type": "application/json", "X-Twitter-Webhooks-Signature": sign(body)},
+            timeout=10,
+        )
+        post_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            failures.append(n)
+
+    print(
+        f"{os.cpu_count()} CPUs; {args.rate:g} DMs/s for {args.duration}s ({total} DMs); "
+        f"gunicorn {args.workers}x{args.threads}; worker concurrency {args.celery_concurrency}"
+    )
+    with (
+        process(gunicorn("config.wsgi", port, workers=args.workers, threads=args.threads), env, work / "web.log"),
+        process(
+            celery_worker(queues="celery,send,sandbox", concurrency=args.celery_concurrency, pool=args.celery_pool),
+            env,
+            work / "worker.log",
+        ),
+    ):
+        wait_for_port(port)
+        time.sleep(3)  # let the worker connect before the clock starts
+        start = time.time()
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            for n in range(total):
+                delay = start + n / args.rate - time.time()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(post, n)
+        deadline = time.time() + 120
+        while time.time() < deadline and len(replies(brand_id)) < total - len(failures):
+            time.sleep(0.5)
+        time.sleep(3)  # a doubled reply would show up by now
+        answered = replies(brand_id)
+        received = inbound_count()
+
+    latencies = [
+        (answered[FIRST_CUSTOMER + n][0] - sent_at[n]) * 1000 for n in range(total) if FIRST_CUSTOMER + n in answered
+    ]
+    report = {
+        "dms_posted": total,
+        "webhook_non_200": len(failures),
+        "webhook_post_p99_ms": round(percentile(post_ms, 0.99), 1),
+        "inbound_recorded": received,
+        "bot_replies_accepted": len(answered),
+        "lost": total - len(answered),
+        "doubled": sum(1 for _, count in answered.values() if count > 1),
+        "roundtrip_p50_ms": round(percentile(latencies, 0.50), 1),
+        "roundtrip_p95_ms": round(percentile(latencies, 0.95), 1),
+        "roundtrip_p99_ms": round(percentile(latencies, 0.99), 1),
+        "roundtrip_max_ms": round(max(latencies), 1) if latencies else None,
+    }
+    print(json.dumps(report, indent=2))
+    print(f"logs: {work}")
+
+
+if __name__ == "__main__":
+    main()

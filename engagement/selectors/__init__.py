@@ -1,0 +1,73 @@
+"""Reads about contacts, conversations, messages and what agents use. Every lookup takes the brand."""
+
+from engagement.selectors.attachments import attachment_get
+from engagement.selectors.conversations import (
+    VIEWS,
+    assignable_members,
+    contact_conversations,
+    contact_get,
+    conversation_get,
+    conversation_page,
+    conversations_filtered,
+    conversations_with_preview,
+    inbox_counts,
+    labels_by_public_ids,
+    labels_list,
+    member_user,
+    message_get,
+    messages_updated,
+    notes_for,
+    thread_page,
+)
+from engagement.selectors.notifications import Notification, notifications_for
+from engagement.selectors.pagination import BadCursor, Page
+from engagement.selectors.profiles import (
+    custom_profile_default_for,
+    custom_profile_get,
+    custom_profile_usable,
+    custom_profiles_choosable_as_default,
+    custom_profiles_for_account,
+    custom_profiles_list,
+    custom_profiles_usable,
+    twitter_accounts_named,
+    welcome_message_get,
+    welcome_message_links,
+    welcome_messages_list,
+)
+from engagement.selectors.settings import canned_responses_list
+
+__all__ = [
+    "VIEWS",
+    "BadCursor",
+    "Notification",
+    "Page",
+    "assignable_members",
+    "attachment_get",
+    "canned_responses_list",
+    "contact_conversations",
+    "contact_get",
+    "conversation_get",
+    "conversation_page",
+    "conversations_filtered",
+    "conversations_with_preview",
+    "custom_profile_default_for",
+    "custom_profile_get",
+    "custom_profile_usable",
+    "custom_profiles_choosable_as_default",
+    "custom_profiles_for_account",
+    "custom_profiles_list",
+    "custom_profiles_usable",
+    "inbox_counts",
+    "labels_by_public_ids",
+    "labels_list",
+    "member_user",
+    "message_get",
+    "messages_updated",
+    "notes_for",
+    "notifications_for",
+    "thread_page",
+    "twitter_accounts_named",
+    "welcome_message_get",
+    "welcome_message_links",
+    "welcome_messages_list",
+]

@@ -1,0 +1,71 @@
+"""Contacts: customers as Twitter describes them, kept up to date from every event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from accounts.models import Brand
+from engagement.models import Contact
+from webhooks.parsing import Profile
+
+PROFILE_FIELDS = (
+    "screen_name",
+    "name",
+    "avatar_url",
+    "description",
+    "location",
+    "url",
+    "protected",
+    "verified",
+    "followers_count",
+)
+
+
+def contact_upsert(*, brand: Brand, profile: Profile) -> Contact:
+    """The brand's contact for this Twitter user, created or refreshed from ``profile``."""
+    values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    values["twitter_created_at"] = profile.created_at
+    contact, created = Contact.objects.get_or_create(brand=brand, twitter_user_id=profile.id, defaults=values)
+    if created:
+        return contact
+    changed = [
+        name
+        for name, value in values.items()
+        # An event without a profile (an id only) never blanks what we know.
+        if value not in ("", None) and getattr(contact, name) != value
+    ]
+    if changed:
+        for name in changed:
+            setattr(contact, name, values[name])
+        contact.save(update_fields=[*changed, "updated_at"])
+    return contact
+
+
+def contact_record_relationship(*, contact: Contact, kind: str) -> Contact:
+    """follow/unfollow of the brand, or the brand's block/unblock and mute/unmute of them."""
+    field, value = {
+        "follow": ("follows_brand", True),
+        "unfollow": ("follows_brand", False),
+        "block": ("blocked_by_brand", True),
+        "unblock": ("blocked_by_brand", False),
+        "mute": ("muted_by_brand", True),
+        "unmute": ("muted_by_brand", False),
+    }[kind]
+    if getattr(contact, field) != value:
+        setattr(contact, field, value)
+        contact.save(update_fields=[field, "updated_at"])
+    return contact
+
+
+def contact_record_favourite(*, contact: Contact, at: datetime | None) -> Contact:
+    if at and (contact.last_favourite_at is None or at > contact.last_favourite_at):
+        contact.last_favourite_at = at
+        contact.save(update_fields=["last_favourite_at", "updated_at"])
+    return contact
+
+
+def contact_record_blocked(*, contact: Contact, blocked: bool) -> Contact:
+    if contact.blocked_by_brand != blocked:
+        contact.blocked_by_brand = blocked
+        contact.save(update_fields=["blocked_by_brand", "updated_at"])
+    return contact

@@ -1,0 +1,72 @@
+"""Finding the conversation an inbound event belongs to."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import TwitterAccount
+from engagement.models import Contact, Conversation
+
+# A customer writing again within a week of their conversation being resolved reopens it
+# (the agent keeps the context); after that they start a new conversation.
+REOPEN_WINDOW = timedelta(days=7)
+
+
+def conversation_for_inbound(
+    *, account: TwitterAccount, contact: Contact, kind: str, at: datetime | None = None
+) -> tuple[Conversation, bool]:
+    """The contact's unresolved conversation of this kind, a recently resolved one reopened,
+    or a new one. Returns (conversation, created)."""
+    at = at or timezone.now()
+    conversations = Conversation.objects.filter(account=account, contact=contact, kind=kind)
+    open_one = conversations.exclude(status=Conversation.Status.RESOLVED).first()
+    if open_one is not None:
+        return open_one, False
+    recent = (
+        conversations.filter(status=Conversation.Status.RESOLVED, resolved_at__gte=at - REOPEN_WINDOW)
+        .order_by("-resolved_at")
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            if recent is not None:
+                recent.status = Conversation.Status.OPEN
+                recent.resolved_at = None
+                recent.save(update_fields=["status", "resolved_at", "updated_at"])
+                return recent, False
+            return Conversation.objects.create(brand=account.brand, account=account, contact=contact, kind=kind), True
+    except IntegrityError:
+        # Another worker opened it at the same moment (one unresolved per contact and kind).
+        return conversations.exclude(status=Conversation.Status.RESOLVED).get(), False
+
+
+def conversation_touch(
+    *, conversation: Conversation, at: datetime | None, inbound: bool, count_unread: bool = True
+) -> Conversation:
+    """Move the conversation's clocks forward for a new message; a customer's message makes a
+    pending conversation open again and counts as unread."""
+    at = at or timezone.now()
+    fields = ["updated_at"]
+    if conversation.last_message_at is None or at > conversation.last_message_at:
+        conversation.last_message_at = at
+        fields.append("last_message_at")
+    if inbound:
+        if conversation.last_inbound_at is None or at > conversation.last_inbound_at:
+            conversation.last_inbound_at = at
+            fields.append("last_inbound_at")
+        if count_unread:
+            conversation.unread_count += 1
+            fields.append("unread_count")
+        if conversation.status == Conversation.Status.PENDING:
+            conversation.status = Conversation.Status.OPEN
+            fields.append("status")
+        conversation.customer_typing_at = None
+        fields.append("customer_typing_at")
+    elif conversation.last_outbound_at is None or at > conversation.last_outbound_at:
+        conversation.last_outbound_at = at
+        fields.append("last_outbound_at")
+    conversation.save(update_fields=fields)
+    return conversation

@@ -1,0 +1,98 @@
+"""Counting each account's Direct Messages against Twitter's daily limit (§6.1).
+
+Twitter allows 1,000 DM sends per user per 24 hours (replies shortly after a customer writes
+partly don't count, so Twitter's own 429 is the hard stop). Roost counts what it has seen
+sent and warns the brand at 80%, once a day per account, by email and with a banner.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.models import Brand, TwitterAccount
+from config.queue import enqueue_on_commit
+from engagement.models import Conversation, Message
+
+logger = logging.getLogger(__name__)
+WARN_AT = 0.8
+
+
+def dm_daily_limit() -> int:
+    return int(getattr(settings, "TWITTER_DM_DAILY_LIMIT", 1000))
+
+
+def dm_sent_last_24h(*, account: TwitterAccount) -> int:
+    return Message.objects.filter(
+        account=account,
+        direction=Message.Direction.OUTBOUND,
+        status=Message.Status.SENT,
+        sent_at__gte=timezone.now() - timedelta(hours=24),
+        conversation__kind=Conversation.Kind.DIRECT_MESSAGE,
+    ).count()
+
+
+@dataclass(frozen=True)
+class DailyUsage:
+    account: TwitterAccount
+    sent: int
+    limit: int
+
+    @property
+    def percent(self) -> int:
+        return int(self.sent * 100 / self.limit) if self.limit else 0
+
+
+def dm_usage_near_limit(*, brand: Brand) -> list[DailyUsage]:
+    """The brand's accounts at or above 80% of the daily limit (for the banner)."""
+    limit = dm_daily_limit()
+    accounts = TwitterAccount.objects.filter(brand=brand).exclude(state=TwitterAccount.State.DISCONNECTED)
+    usages = [DailyUsage(account, dm_sent_last_24h(account=account), limit) for account in accounts]
+    return [usage for usage in usages if usage.sent >= WARN_AT * limit]
+
+
+def dm_limit_check_after_send(*, account: TwitterAccount) -> None:
+    from accounts.services import audit_record
+    from engagement.tasks import notify_dm_limit
+
+    limit = dm_daily_limit()
+    sent = dm_sent_last_24h(account=account)
+    if sent < WARN_AT * limit:
+        return
+    # Once a day per account: cache.add only succeeds for the first caller.
+    if not cache.add(f"roost:dm-limit-warned:{account.pk}", True, timeout=24 * 3600):
+        return
+    summary = f"@{account.screen_name} has sent {sent} of its {limit} daily Direct Messages"
+    audit_record(brand=account.brand, actor=None, action="account.dm_limit_warning", target=account, summary=summary)
+    enqueue_on_commit(notify_dm_limit, account.pk, sent)
+    logger.warning("%s (80%% warning)", summary)
+
+
+def dm_limit_notify(*, account_id: int, sent: int) -> int:
+    from django.core.mail import send_mail
+
+    from accounts.models import Membership, Role
+
+    account = TwitterAccount.objects.select_related("brand").filter(pk=account_id).first()
+    if account is None:
+        return 0
+    people = Membership.objects.filter(brand=account.brand, role__in=[Role.OWNER, Role.ADMIN]).select_related("user")
+    recipients = sorted({membership.user.email for membership in people if membership.user.email})
+    if recipients:
+        limit = dm_daily_limit()
+        send_mail(
+            subject=f"[Roost] @{account.screen_name} is near its daily Direct Message limit",
+            message=(
+                f"@{account.screen_name} has sent {sent} of the {limit} Direct Messages Twitter allows per 24 hours.\n"
+                "When it reaches the limit, Twitter refuses further messages until the window moves on; Roost keeps "
+                "them queued and sends them then. Replies to customers who wrote recently partly do not count.\n"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return len(recipients)

@@ -1,0 +1,1 @@
+"""The agent dashboard: server-rendered pages and htmx fragments."""

@@ -1,0 +1,241 @@
+"""Direct Messages (twitter-api.md §6): sending (from the API or the customer's page),
+typing and read receipts, listing and deleting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sandbox import errors
+from sandbox.conf import sandbox_setting
+from sandbox.models import (
+    SandboxCustomProfile,
+    SandboxDirectMessage,
+    SandboxFollow,
+    SandboxThreadState,
+    SandboxUser,
+    SandboxWelcomeMessage,
+)
+from sandbox.services.events import dm_event_publish, read_event_publish, typing_event_publish
+from sandbox.services.media import media_mark_used, media_upload_simple, media_usable_check
+from sandbox.services.validation import DM_TEXT_LIMIT, MessageData, message_data_parse
+from sandbox.wire import TWITTER_WEB_APP_ID
+
+DAY = timedelta(hours=24)
+
+
+def _check_recipient(*, sender: SandboxUser, recipient: SandboxUser) -> None:
+    if recipient.accepts_dms_from_anyone or sender.pk == recipient.pk:
+        return
+    follows = SandboxFollow.objects.filter(source=recipient, target=sender).exists()
+    talked = SandboxDirectMessage.objects.filter(sender=recipient, recipient=sender).exists()
+    if not (follows or talked):
+        raise errors.TwitterError(403, 150, "You cannot send messages to users who are not following you.")
+
+
+def _counts_toward_limit(*, sender: SandboxUser, recipient: SandboxUser, now) -> bool:  # noqa: ANN001
+    """False for one of the 5 replies allowed within 24 h of an incoming message (§6.1)."""
+    last_incoming = (
+        SandboxDirectMessage.objects.filter(sender=recipient, recipient=sender, created_at__gte=now - DAY)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last_incoming is None:
+        return True
+    free_replies = SandboxDirectMessage.objects.filter(
+        sender=sender, recipient=recipient, counted=False, created_at__gt=last_incoming.created_at
+    ).count()
+    return free_replies >= int(sandbox_setting("SANDBOX_DM_REPLY_ALLOWANCE"))
+
+
+def _check_rate_limit(*, sender: SandboxUser, now) -> None:  # noqa: ANN001
+    counted = SandboxDirectMessage.objects.filter(
+        counted=True, source_app_id=settings.TWITTER_APP_ID, created_at__gte=now - DAY
+    )
+    for limit, rows in (
+        (int(sandbox_setting("SANDBOX_DM_DAILY_LIMIT")), counted.filter(sender=sender)),
+        (int(sandbox_setting("SANDBOX_DM_APP_DAILY_LIMIT")), counted),
+    ):
+        if rows.count() >= limit:
+            oldest = rows.order_by("created_at").values_list("created_at", flat=True)[0]
+            raise errors.rate_limited(limit=limit, reset=int((oldest + DAY).timestamp()) + 1)
+
+
+def _create(
+    *,
+    sender: SandboxUser,
+    recipient: SandboxUser,
+    data: MessageData,
+    source_app_id: str,
+    custom_profile: SandboxCustomProfile | None = None,
+    extra: dict[str, Any] | None = None,
+    initiated_via: dict[str, str] | None = None,
+    media=None,  # noqa: ANN001
+    counted: bool = False,
+) -> SandboxDirectMessage:
+    if media is not None:
+        media_mark_used(media=media)
+    dm = SandboxDirectMessage.objects.create(
+        sender=sender,
+        recipient=recipient,
+        text=data.text,
+        message_data={**data.stored, **(extra or {})},
+        media=media,
+        custom_profile=custom_profile,
+        source_app_id=source_app_id,
+        initiated_via=initiated_via,
+        counted=counted,
+    )
+    dm_event_publish(dm=dm)
+    return dm
+
+
+def dm_send(*, sender: SandboxUser, event: Any) -> SandboxDirectMessage:
+    """``POST direct_messages/events/new.json`` as the app (source_app_id = TWITTER_APP_ID)."""
+    if not isinstance(event, dict) or event.get("type") != "message_create":
+        raise errors.dm_refused('event.type must be "message_create".')
+    message_create = event.get("message_create")
+    if not isinstance(message_create, dict):
+        raise errors.dm_refused("event.message_create is required.")
+    target = message_create.get("target")
+    recipient_id = str(target.get("recipient_id", "")) if isinstance(target, dict) else ""
+    if not recipient_id.isdigit():
+        raise errors.dm_refused("event.message_create.target.recipient_id is required.")
+    data = message_data_parse(message_create.get("message_data"), text_limit=DM_TEXT_LIMIT)
+    # An unknown recipient: twitter-api.md documents 349 for "cannot send to this user".
+    recipient = SandboxUser.objects.filter(pk=int(recipient_id)).first()
+    if recipient is None:
+        raise errors.TwitterError(403, 349, "You cannot send messages to this user.")
+    custom_profile = None
+    profile_id = message_create.get("custom_profile_id")
+    if profile_id is not None:
+        custom_profile = SandboxCustomProfile.objects.filter(
+            pk=int(profile_id) if str(profile_id).isdigit() else 0, owner=sender, deleted_at__isnull=True
+        ).first()
+        if custom_profile is None:
+            raise errors.dm_refused(f"custom profile {profile_id} does not exist or is not yours.")
+    media = media_usable_check(media_id=data.media_id, user=sender) if data.media_id else None
+    _check_recipient(sender=sender, recipient=recipient)
+    with transaction.atomic():
+        SandboxUser.objects.select_for_update().filter(pk=sender.pk).first()  # one send at a time per sender
+        now = timezone.now()
+        counted = _counts_toward_limit(sender=sender, recipient=recipient, now=now)
+        if counted:
+            _check_rate_limit(sender=sender, now=now)
+        return _create(
+            sender=sender,
+            recipient=recipient,
+            data=data,
+            source_app_id=settings.TWITTER_APP_ID,
+            custom_profile=custom_profile,
+            media=media,
+            counted=counted,
+        )
+
+
+def customer_send_dm(
+    *,
+    sender: SandboxUser,
+    recipient: SandboxUser,
+    text: str,
+    quick_reply_metadata: str | None = None,
+    image: UploadedFile | bytes | None = None,
+    welcome_message_id: int | str | None = None,
+) -> SandboxDirectMessage:
+    """A person sends a DM from the Twitter web app (the customer's page): source_app_id
+    3033300, a tapped quick reply's metadata, an image, the welcome message it answers."""
+    data = message_data_parse({"text": text}, text_limit=DM_TEXT_LIMIT)
+    if not text.strip() and image is None:
+        raise errors.dm_refused("write a message or attach an image.")
+    _check_recipient(sender=sender, recipient=recipient)
+    extra = {}
+    if quick_reply_metadata is not None:
+        extra["quick_reply_response"] = {"type": "options", "metadata": quick_reply_metadata}
+    initiated_via = None
+    if welcome_message_id:
+        welcome = SandboxWelcomeMessage.objects.filter(pk=int(welcome_message_id), owner=recipient).first()
+        if welcome is not None:
+            initiated_via = {"welcome_message_id": str(welcome.id)}
+    with transaction.atomic():
+        media = None
+        if image is not None:
+            raw = image if isinstance(image, bytes) else image.read()
+            media = media_upload_simple(owner=sender, data=raw, media_category="dm_image")
+        dm = _create(
+            sender=sender,
+            recipient=recipient,
+            data=data,
+            source_app_id=TWITTER_WEB_APP_ID,
+            extra=extra,
+            initiated_via=initiated_via,
+            media=media,
+        )
+        SandboxThreadState.objects.filter(user=sender, other=recipient).update(welcome_message=None)
+    return dm
+
+
+def _state(user: SandboxUser, other: SandboxUser) -> SandboxThreadState:
+    state, _ = SandboxThreadState.objects.get_or_create(user=user, other=other)
+    return state
+
+
+def user_typing(*, sender: SandboxUser, recipient: SandboxUser) -> None:
+    """``sender`` is typing to ``recipient`` (shows for about 3 s, §6.5)."""
+    with transaction.atomic():
+        state = _state(sender, recipient)
+        state.typing_until = timezone.now() + timedelta(seconds=float(sandbox_setting("SANDBOX_TYPING_SECONDS")))
+        state.save(update_fields=["typing_until"])
+        typing_event_publish(sender=sender, recipient=recipient)
+
+
+def user_mark_read(*, reader: SandboxUser, other: SandboxUser, last_read_event_id: int | None = None) -> int | None:
+    """``reader`` has read the conversation with ``other`` up to ``last_read_event_id`` (the
+    newest message from ``other`` when not given). Returns the id marked, or None."""
+    with transaction.atomic():
+        if last_read_event_id is None:
+            last_read_event_id = (
+                SandboxDirectMessage.objects.filter(sender=other, recipient=reader).values_list("id", flat=True).first()
+            )
+            if last_read_event_id is None:
+                return None
+        state = _state(reader, other)
+        if state.last_read_event_id is not None and state.last_read_event_id >= last_read_event_id:
+            return None
+        state.last_read_event_id = last_read_event_id
+        state.save(update_fields=["last_read_event_id"])
+        read_event_publish(reader=reader, other=other, last_read_event_id=last_read_event_id)
+    return last_read_event_id
+
+
+def dm_visible_to(user: SandboxUser):  # noqa: ANN201 - a QuerySet
+    """The DMs ``user`` can list: theirs, last 30 days, not deleted from their view (§6.2, §6.4)."""
+    return SandboxDirectMessage.objects.filter(
+        Q(sender=user, hidden_for_sender=False) | Q(recipient=user, hidden_for_recipient=False),
+        created_at__gte=timezone.now() - timedelta(days=30),
+    ).select_related("sender", "recipient", "media")
+
+
+def dm_get(*, user: SandboxUser, event_id: str) -> SandboxDirectMessage:
+    dm = dm_visible_to(user).filter(pk=int(event_id)).first() if event_id.isdigit() else None
+    if dm is None:
+        raise errors.page_not_found()
+    return dm
+
+
+def dm_destroy(*, user: SandboxUser, event_id: str) -> None:
+    """Deletes only from ``user``'s view; the other side keeps it (§6.4)."""
+    dm = dm_get(user=user, event_id=event_id)
+    fields = []
+    if dm.sender_id == user.pk:
+        dm.hidden_for_sender = True
+        fields.append("hidden_for_sender")
+    if dm.recipient_id == user.pk:
+        dm.hidden_for_recipient = True
+        fields.append("hidden_for_recipient")
+    dm.save(update_fields=fields)

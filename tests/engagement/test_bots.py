@@ -1,0 +1,170 @@
+"""Bot rules: what they match, and a menu bot end to end through the sandbox and a worker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from engagement.models import BotRule, Conversation, Message
+from engagement.services.bots import (
+    MAX_REPLIES_PER_HOUR,
+    bot_rules_install_menu,
+    bots_respond,
+    keyword_matches,
+    rule_matches,
+    within_business_hours,
+)
+from sandbox.models import SandboxDirectMessage
+from sandbox.services import customer_send_dm
+from tests.engagement.conftest import subscribe
+from tests.factories import LabelFactory, MessageFactory
+from tests.helpers import wait_until
+
+
+@pytest.mark.parametrize(
+    ("keywords", "text", "expected"),
+    [
+        ("order", "Where is my order?", True),
+        ("order", "I want to reorder", False),
+        ("refund, return", "Can I RETURN this", True),
+        ("talk to a person", "please let me talk   to a person", True),
+        ("", "anything", False),
+    ],
+)
+def test_keywords_match_whole_words_without_case(keywords, text, expected):
+    assert keyword_matches(keywords, text) is expected
+
+
+def test_business_hours_are_read_in_the_brands_timezone():
+    hours = {"mon": [["09:00", "17:00"]]}
+    monday_10_paris = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    monday_18_paris = datetime(2026, 11, 16, 17, 0, tzinfo=UTC)
+    assert within_business_hours(hours, "Europe/Paris", monday_10_paris) is True
+    assert within_business_hours(hours, "Europe/Paris", monday_18_paris) is False
+    assert within_business_hours({}, "UTC", monday_10_paris) is None
+
+
+@pytest.mark.django_db
+def test_each_trigger(brand_a):
+    message = MessageFactory(
+        conversation__account__brand=brand_a,
+        text="hello there",
+        quick_reply_response={"type": "options", "metadata": "menu:orders"},
+    )
+    at = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
+    brand_a.business_hours = {"mon": [["09:00", "17:00"]]}
+    brand_a.save()
+    message.brand.refresh_from_db()
+
+    def rule(**fields) -> BotRule:
+        return BotRule(brand=brand_a, name="r", **fields)
+
+    assert rule_matches(
+        rule(trigger="quick_reply", quick_reply_metadata="menu:orders"), message, first_message=False, at=at
+    )
+    assert not rule_matches(
+        rule(trigger="quick_reply", quick_reply_metadata="menu:other"), message, first_message=False, at=at
+    )
+    assert rule_matches(rule(trigger="pattern", pattern=r"hel+o"), message, first_message=False, at=at)
+    assert not rule_matches(rule(trigger="pattern", pattern="(unclosed"), message, first_message=False, at=at)
+    assert rule_matches(rule(trigger="first_message"), message, first_message=True, at=at)
+    assert not rule_matches(rule(trigger="first_message"), message, first_message=False, at=at)
+    assert rule_matches(rule(trigger="outside_hours"), message, first_message=False, at=at)
+
+
+@pytest.mark.django_db
+def test_the_bot_stays_quiet_once_an_agent_has_the_conversation(brand_a, bob):
+    bot_rules_install_menu(brand=brand_a)
+    message = MessageFactory(conversation__account__brand=brand_a, text="help")
+    Conversation.objects.filter(pk=message.conversation_id).update(assignee=bob)
+    assert bots_respond(message_id=message.pk) is None
+    assert not Message.objects.filter(origin="bot").exists()
+
+
+@pytest.mark.django_db
+def test_the_bot_never_answers_the_brands_own_messages(brand_a):
+    bot_rules_install_menu(brand=brand_a)
+    echo = MessageFactory(
+        conversation__account__brand=brand_a, text="help", direction="outbound", origin="other_client", status="sent"
+    )
+    assert bots_respond(message_id=echo.pk) is None
+
+
+@pytest.mark.django_db
+def test_the_loop_guard_stops_automatic_replies(brand_a):
+    BotRule.objects.create(brand=brand_a, name="echo", trigger="keywords", keywords="ping", response_text="pong")
+    first = MessageFactory(conversation__account__brand=brand_a, text="ping")
+    conversation = first.conversation
+    answered = [
+        bots_respond(message_id=MessageFactory(conversation=conversation, text="ping").pk)
+        for _ in range(MAX_REPLIES_PER_HOUR + 3)
+    ]
+    assert sum(reply is not None for reply in answered) == MAX_REPLIES_PER_HOUR
+    assert conversation.messages.filter(origin="bot").count() == MAX_REPLIES_PER_HOUR
+
+
+@pytest.mark.django_db
+def test_actions_set_status_label_and_hand_over(brand_a):
+    label = LabelFactory(brand=brand_a, name="refunds")
+    BotRule.objects.create(
+        brand=brand_a,
+        name="refund",
+        trigger="keywords",
+        keywords="refund",
+        hand_over=True,
+        set_status="pending",
+        add_label=label,
+    )
+    message = MessageFactory(conversation__account__brand=brand_a, text="I want a refund")
+    assert bots_respond(message_id=message.pk) is None  # no response text: actions only
+    conversation = message.conversation
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.bot_active) == ("pending", False)
+    assert list(conversation.labels.all()) == [label]
+
+
+@pytest.mark.django_db
+def test_a_rule_for_another_account_or_brand_does_not_answer(brand_a, brand_b):
+    BotRule.objects.create(brand=brand_b, name="theirs", trigger="keywords", keywords="help", response_text="Bolt here")
+    message = MessageFactory(conversation__account__brand=brand_a, text="help")
+    assert bots_respond(message_id=message.pk) is None
+
+
+def latest_from_brand(wired) -> SandboxDirectMessage | None:
+    return SandboxDirectMessage.objects.filter(sender=wired.twitter_account).order_by("-created_at").first()
+
+
+@pytest.mark.worker
+def test_a_menu_bot_built_from_rules_answers_through_twitter(wired, webhook, celery_worker):
+    subscribe(wired.account)
+    bot_rules_install_menu(brand=wired.account.brand)
+    customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="help")
+    menu = wait_until(lambda: latest_from_brand(wired), what="the menu")
+    options = menu.message_data["quick_reply"]["options"]
+    assert [option["metadata"] for option in options] == ["menu:orders", "menu:returns", "menu:human"]
+
+    customer_send_dm(
+        sender=wired.customer, recipient=wired.twitter_account, text="Order status", quick_reply_metadata="menu:orders"
+    )
+    wait_until(lambda: "order number" in latest_from_brand(wired).text, what="the orders answer")
+
+    customer_send_dm(
+        sender=wired.customer,
+        recipient=wired.twitter_account,
+        text="Talk to a person",
+        quick_reply_metadata="menu:human",
+    )
+    wait_until(lambda: "Someone from our team" in latest_from_brand(wired).text, what="the hand-over")
+    conversation = Conversation.objects.get(account=wired.account, contact__twitter_user_id=str(wired.customer.id))
+    wait_until(lambda: Conversation.objects.get(pk=conversation.pk).bot_active is False, what="the bot to step back")
+
+    sent_before = SandboxDirectMessage.objects.filter(sender=wired.twitter_account).count()
+    customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="help")
+    wait_until(
+        lambda: Message.objects.filter(conversation=conversation, text="help").count() == 2, what="the last message"
+    )
+    assert SandboxDirectMessage.objects.filter(sender=wired.twitter_account).count() == sent_before
+    # Every bot reply was settled by its echo, not recorded twice.
+    assert conversation.messages.filter(origin="bot").count() == 3
+    assert not conversation.messages.filter(origin="other_client").exists()

@@ -1,0 +1,52 @@
+"""The sandbox is Twitter: it only knows its own tables, it never calls the product inside a
+request, and only operators see it in the admin."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from django.test import Client
+
+from sandbox.models import SandboxDelivery
+from tests.factories import UserFactory
+
+SANDBOX = Path(__file__).resolve().parents[2] / "sandbox"
+
+
+def test_the_sandbox_never_imports_roosts_own_apps():
+    offenders = []
+    for source in SANDBOX.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if any(name.split(".")[0] in {"accounts", "engagement", "webhooks", "integrations"} for name in names):
+                offenders.append(str(source.relative_to(SANDBOX)))
+    assert offenders == []
+
+
+def test_an_event_waits_in_the_outbox_until_after_the_request(twitter, owner_auth, receiver, brand, customer):
+    from sandbox.services import customer_send_dm
+
+    twitter.call("POST", "account_activity/all/prod/webhooks.json", auth=owner_auth, params={"url": receiver.url})
+    from tests.sandbox.conftest import subscribe
+
+    subscribe(brand)
+    customer_send_dm(sender=customer, recipient=brand, text="Hi")
+    # No worker runs in this test: the event is a pending row, and nothing was POSTed.
+    assert SandboxDelivery.objects.get().status == "pending"
+    assert receiver.posts == []
+
+
+def test_operators_see_sandbox_deliveries_in_the_admin(db):
+    operator = UserFactory(username="op", email="op@example.com", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(operator)
+    assert client.get("/admin/sandbox/sandboxdelivery/").status_code == 200
+
+
+def test_brand_owners_do_not_see_the_sandbox_in_the_admin(db, alice):
+    client = Client()
+    client.force_login(alice)
+    assert client.get("/admin/sandbox/sandboxdelivery/").status_code == 403
+    assert b"Twitter sandbox" not in client.get("/admin/").content

@@ -1,0 +1,128 @@
+"""Group commit and the WSGI fast path: every 200 means the event is committed."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from django.db import OperationalError, transaction
+
+from config.wsgi import application
+from tests.webhooks import payloads as p
+from webhooks.models import WebhookEvent
+from webhooks.services import intake
+from webhooks.services.intake import IntakeUnavailable, webhook_event_store
+
+
+def store(n: int) -> None:
+    payload = p.direct_messages(p.message_event(text=f"burst {n}"))
+    webhook_event_store(body=p.encode(payload).decode(), payload=payload)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_share_commits_and_every_one_is_stored():
+    threads = [threading.Thread(target=store, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert WebhookEvent.objects.count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_event_is_committed_when_store_returns():
+    store(1)
+    # A fresh connection (this thread's) sees it: it was committed by the writer, not pending.
+    assert WebhookEvent.objects.filter(body__contains="burst 1").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_commit_is_reported_and_the_request_answers_500(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(WebhookEvent.objects, "bulk_create", broken)
+    with pytest.raises(IntakeUnavailable):
+        store(1)
+    assert p.post_signed(client, p.direct_messages(p.message_event())).status_code == 500
+    monkeypatch.undo()
+    assert not WebhookEvent.objects.exists()
+    store(2)  # the writer recovers for the next delivery
+    assert WebhookEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_that_never_comes_is_a_500_not_a_hang(monkeypatch):
+    monkeypatch.setattr(intake, "COMMIT_TIMEOUT_SECONDS", 0.2)
+    gate = threading.Event()
+    original = WebhookEvent.objects.bulk_create
+
+    def slow(*args, **kwargs):
+        gate.wait(5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(WebhookEvent.objects, "bulk_create", slow)
+    try:
+        with pytest.raises(IntakeUnavailable, match="not committed within"):
+            store(1)
+    finally:
+        gate.set()
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_event_joins_it():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        store(1)
+        assert WebhookEvent.objects.exists()
+        raise RuntimeError("roll back")
+    assert not WebhookEvent.objects.exists()
+
+
+def call(method: str, path: str, body: bytes = b"", query: str = "", host: str = "127.0.0.1", **headers: str):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": host,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        **{f"HTTP_{key.upper()}": value for key, value in headers.items()},
+    }
+    status = {}
+
+    def start_response(line: str, response_headers: list) -> None:
+        status["code"] = int(line.split()[0])
+
+    b"".join(application(environ, start_response))
+    return status["code"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_path_takes_signed_deliveries(settings):
+    body = p.encode(p.direct_messages(p.message_event()))
+    assert call("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=p.signature_for(body)) == 200
+    assert WebhookEvent.objects.count() == 1
+    assert call("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE="sha256=forged") == 403
+    assert call("GET", "/webhooks/twitter/", query="crc_token=abc") == 200
+    assert WebhookEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_path_checks_the_host_and_leaves_other_urls_to_django():
+    body = p.encode(p.direct_messages(p.message_event()))
+    assert (
+        call(
+            "POST", "/webhooks/twitter/", body, host="evil.example", X_TWITTER_WEBHOOKS_SIGNATURE=p.signature_for(body)
+        )
+        == 400
+    )
+    assert not WebhookEvent.objects.exists()
+    assert call("GET", "/healthz") == 200
+    assert call("GET", "/") == 302  # the dashboard, through Django's whole stack (login first)

@@ -1,0 +1,128 @@
+"""The request path: store each delivery durably, then ring the worker's doorbell.
+
+Deliveries are *group-committed*: request threads hand their event to one writer thread per
+process, which inserts everything that queued up while the previous commit ran in a single
+statement and transaction, then releases each request. A lone event is committed on its own
+at once; under a burst, dozens share one commit. Every request still gets its 200 only after
+its own event is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+
+from webhooks.models import WebhookEvent
+from webhooks.parsing import EVENT_KEYS
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 200
+# How long a request waits for its commit before answering 500 (Twitter then retries; a
+# commit that landed after all only makes a duplicate row, which processing deduplicates).
+COMMIT_TIMEOUT_SECONDS = 5.0
+
+
+class IntakeUnavailable(Exception):
+    """The event could not be stored; the request must not answer 200."""
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    public_id: str
+    event_types: str
+
+
+def webhook_event_store(*, body: str, payload: Any, source: str = WebhookEvent.Source.WEBHOOK) -> StoredEvent:
+    """One row per delivery, committed before this returns; processing is rung after commit
+    and, if the broker is down, found again by the sweep. Nothing else happens here."""
+    from webhooks.tasks import events_doorbell
+
+    event = _new_event(body=body, payload=payload, source=source)
+    if connection.in_atomic_block:
+        # The caller holds a transaction: the event joins it (another connection could not
+        # see it, nor roll back with it).
+        event.save(force_insert=True)
+        events_doorbell.ring_on_commit()
+    else:
+        _writer.store(event)
+    return StoredEvent(public_id=str(event.public_id), event_types=event.event_types)
+
+
+def _new_event(*, body: str, payload: Any, source: str) -> WebhookEvent:
+    for_user_id = ""
+    event_types = ""
+    if isinstance(payload, dict):
+        value = payload.get("for_user_id")
+        for_user_id = str(value)[:32] if isinstance(value, str | int) else ""
+        event_types = ",".join(key for key in EVENT_KEYS if key in payload)[:200]
+    return WebhookEvent(body=body, source=source, for_user_id=for_user_id, event_types=event_types)
+
+
+@dataclass(eq=False)
+class _Pending:
+    event: WebhookEvent
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+class GroupCommitWriter:
+    """One writer thread per process (started lazily, so after gunicorn forks)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+
+    def store(self, event: WebhookEvent) -> None:
+        self._ensure_thread()
+        pending = _Pending(event)
+        self._queue.put(pending)
+        if not pending.done.wait(COMMIT_TIMEOUT_SECONDS):
+            raise IntakeUnavailable(f"the event was not committed within {COMMIT_TIMEOUT_SECONDS:.0f}s")
+        if pending.error is not None:
+            raise IntakeUnavailable(f"the event could not be stored: {pending.error}") from pending.error
+
+    def _ensure_thread(self) -> None:
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid != os.getpid():
+                self._queue = queue.SimpleQueue()  # anything inherited across a fork is not ours
+                threading.Thread(target=self._run, name="webhook-intake-writer", daemon=True).start()
+                self._pid = os.getpid()
+
+    def _run(self) -> None:
+        from webhooks.tasks import events_doorbell
+
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                with transaction.atomic():
+                    WebhookEvent.objects.bulk_create([pending.event for pending in batch])
+            except Exception as error:
+                logger.exception("could not store %d webhook event(s); answering 500 so Twitter retries", len(batch))
+                for pending in batch:
+                    pending.error = error
+                connection.close()  # a broken connection is replaced on the next batch
+                stored = False
+            else:
+                stored = True
+            for pending in batch:
+                pending.done.set()  # answer Twitter first; the doorbell can wait a moment
+            if stored:
+                events_doorbell.ring()
+
+
+_writer = GroupCommitWriter()

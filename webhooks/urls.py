@@ -1,0 +1,7 @@
+from django.urls import path
+
+from webhooks import views
+
+urlpatterns = [
+    path("twitter/", views.twitter_webhook, name="twitter_webhook"),
+]
