@@ -97,7 +97,9 @@ def _record_echo(*, account: TwitterAccount, event: DirectMessage, users: dict[s
         # person with the same text, instead of recording a second message.
         # Compared as delivered: a wire without quick replies sends them inside the text.
         in_flight = (
-            Message.objects.select_for_update()
+            # Lock only the message rows: PostgreSQL refuses FOR UPDATE on the nullable side of
+            # the custom profile's outer join.
+            Message.objects.select_for_update(of=("self",))
             .filter(
                 account=account,
                 direction=Message.Direction.OUTBOUND,

@@ -12,14 +12,18 @@ from pathlib import Path
 from tests.test_settings import PRODUCTION, ROOT
 
 # Serves a sign-in page and a login POST through the real middleware stack, with production
-# settings, on SQLite and a local-memory cache so no service is needed.
+# settings, on SQLite and a local-memory cache so no service is needed; static files are
+# collected into a temporary directory, as a deploy would before starting.
 PROBE = """
-import json, django
+import json, sys, django
 from django.conf import settings
 settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+settings.STATIC_ROOT = sys.argv[1]
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+# With DEBUG off, pages name their static files through collectstatic's manifest.
+call_command("collectstatic", interactive=False, verbosity=0)
 from django.test import Client
 client = Client(HTTP_HOST="roost.example.com")
 page = client.get("/accounts/login/", secure=True)
@@ -39,7 +43,7 @@ def production_env(**overrides: str) -> dict[str, str]:
 def run_probe(tmp_path: Path) -> dict:
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}")
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE, str(tmp_path / "static")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
