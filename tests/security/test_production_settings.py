@@ -43,7 +43,12 @@ def production_env(**overrides: str) -> dict[str, str]:
 def run_probe(tmp_path: Path) -> dict:
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}")
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "static")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE, str(tmp_path / "static")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
