@@ -24,12 +24,15 @@ from integrations.twitter.errors import (
     TwitterError,
     TwitterValidationError,
     UnsupportedOnThisWire,
+    WebhookNotRegistered,
 )
 from integrations.twitter.types import UserCredentials
 from integrations.twitter.v1 import V11Client
+from integrations.twitter.v2 import V2Client
 from integrations.twitter.validation import Button, QuickReplyOption
 
-TwitterClient = V11Client
+# Both clients offer the same methods with the same signatures and return types.
+TwitterClient = V11Client | V2Client
 
 
 def wire_capabilities() -> WireCapabilities:
@@ -39,8 +42,10 @@ def wire_capabilities() -> WireCapabilities:
 
 def twitter_client() -> TwitterClient:
     """A client for the wire named by TWITTER_API_VERSION, reading hosts and keys from settings."""
+    if settings.TWITTER_API_VERSION == "2":
+        return V2Client()
     if settings.TWITTER_API_VERSION != "1.1":
-        raise UnsupportedOnThisWire(f"TWITTER_API_VERSION={settings.TWITTER_API_VERSION} is not supported yet")
+        raise UnsupportedOnThisWire(f"TWITTER_API_VERSION={settings.TWITTER_API_VERSION} is not a known wire")
     return V11Client()
 
 
@@ -60,6 +65,9 @@ __all__ = [
     "TwitterValidationError",
     "UnsupportedOnThisWire",
     "UserCredentials",
+    "V11Client",
+    "V2Client",
+    "WebhookNotRegistered",
     "WireCapabilities",
     "twitter_client",
     "wire_capabilities",

@@ -77,6 +77,16 @@ class NotFound(TwitterError):
     """The resource does not exist (34, 17, 404)."""
 
 
+class WebhookNotRegistered(NotFound):
+    """The app has no webhook at our URL, so there is nothing to subscribe an account to.
+
+    Carries code 34 (the v1.1 "webhook does not exist"), so callers explain it the same way
+    on either wire: an operator runs ``manage.py twitter_webhook register``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=34, status=404)
+
+
 class Conflict(TwitterError):
     """It already exists: 355 (subscription already exists), 187 (duplicate status)."""
 
