@@ -54,9 +54,7 @@ class DirectMessagesV2Mixin(V2Base):
         data = self.data(self.as_user(user, "POST", path, json_body=body))
         return SentDirectMessage(id=str(data["dm_event_id"]), created_at=None, raw=data)
 
-    def dm_list(
-        self, user: UserCredentials, *, count: int = 50, cursor: str | None = None
-    ) -> DirectMessagePage:
+    def dm_list(self, user: UserCredentials, *, count: int = 50, cursor: str | None = None) -> DirectMessagePage:
         """One page, newest first, of the last 30 days of DMs, as v1.1 ``message_create`` events."""
         params: dict[str, Any] = {
             "max_results": min(max(count, 1), MAX_PAGE_SIZE),
