@@ -40,13 +40,14 @@ def wire_capabilities() -> WireCapabilities:
     return V2 if settings.TWITTER_API_VERSION == "2" else V1_1
 
 
-def twitter_client() -> TwitterClient:
-    """A client for the wire named by TWITTER_API_VERSION, reading hosts and keys from settings."""
+def twitter_client(*, consumer_key: str | None = None, consumer_secret: str | None = None) -> TwitterClient:
+    """A client for the wire named by TWITTER_API_VERSION, reading hosts and keys from settings
+    (the app's keys may be given, e.g. the ones allauth holds for Sign-in)."""
     if settings.TWITTER_API_VERSION == "2":
-        return V2Client()
+        return V2Client(consumer_key=consumer_key, consumer_secret=consumer_secret)
     if settings.TWITTER_API_VERSION != "1.1":
         raise UnsupportedOnThisWire(f"TWITTER_API_VERSION={settings.TWITTER_API_VERSION} is not a known wire")
-    return V11Client()
+    return V11Client(consumer_key=consumer_key, consumer_secret=consumer_secret)
 
 
 __all__ = [

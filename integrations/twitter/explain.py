@@ -62,4 +62,7 @@ def explain(error: TwitterError) -> str:
     if isinstance(error, RateLimited) and error.reset_at:
         return f"{said}: try again after {error.reset_at:%H:%M:%S} UTC."
     hint = CODE_HINTS.get(error.code or -1)
-    return f"{said}: {hint}" if hint else f"{said}."
+    if hint:
+        return f"{said}: {hint}"
+    # v2 refusals have no code, so the sentence may already end with Twitter's own full stop.
+    return said if said.endswith(".") else f"{said}."

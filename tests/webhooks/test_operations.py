@@ -88,6 +88,7 @@ def test_brands_never_see_the_webhook_log(client, alice):
 
 
 @pytest.mark.worker
+@pytest.mark.wire_1_1
 def test_backfill_records_missed_messages_once(api, celery_worker):
     account = TwitterAccountFactory(twitter_user_id=p.BRAND_ID, screen_name="acme_help")
     already = p.message_event(event_id="5001", text="already here")
@@ -120,6 +121,7 @@ def test_backfill_refuses_an_unknown_account():
 
 
 @pytest.mark.django_db
+@pytest.mark.wire_1_1
 def test_the_health_check_re_triggers_the_crc_of_an_invalid_webhook(api):
     url = f"{API}/1.1/account_activity/all/prod/webhooks.json"
     ours = {"id": "77", "url": "https://roost.example.com/webhooks/twitter/", "valid": False}
@@ -133,6 +135,7 @@ def test_the_health_check_re_triggers_the_crc_of_an_invalid_webhook(api):
 
 
 @pytest.mark.django_db
+@pytest.mark.wire_1_1
 def test_the_health_check_leaves_a_valid_webhook_alone(api):
     api.get(
         f"{API}/1.1/account_activity/all/prod/webhooks.json",

@@ -68,7 +68,11 @@ class AccountActivityV2Mixin(V2Base):
         return True
 
     def subscription_check(self, user: UserCredentials) -> bool:
-        response = self._on_our_webhook(lambda base: self.as_user(user, "GET", f"{base}/all"))
+        """False too when the app has no webhook: then no account is subscribed (as on v1.1)."""
+        try:
+            response = self._on_our_webhook(lambda base: self.as_user(user, "GET", f"{base}/all"))
+        except WebhookNotRegistered:
+            return False
         return bool(self.data(response).get("subscribed"))
 
     def subscriptions_list(self) -> list[str]:
@@ -101,7 +105,7 @@ class AccountActivityV2Mixin(V2Base):
         return f"2/account_activity/webhooks/{quote(self.our_webhook_id(), safe='')}/subscriptions"
 
     def our_webhook_id(self) -> str:
-        """The id of the app's webhook at our URL, asked of Twitter at most once a minute."""
+        """The id of the app's webhook at our URL (or its only one), asked at most once a minute."""
         url = our_webhook_url()
         key = (self.api_url, url)
         with self._webhook_ids_lock:
@@ -109,9 +113,9 @@ class AccountActivityV2Mixin(V2Base):
             if known is not None and known[1] > time.monotonic():
                 return known[0]
         webhooks = self.webhooks_list()
-        ours = [webhook for webhook in webhooks if webhook.url == url]
-        if not url and len(webhooks) == 1:
-            ours = webhooks  # no PUBLIC_URL to compare with: the app's only webhook is ours
+        # As on v1.1, where an account subscribes to the env's one webhook whatever its URL:
+        # the app's only webhook is ours too (what `twitter_webhook crc/delete` assume).
+        ours = [webhook for webhook in webhooks if webhook.url == url] or (webhooks if len(webhooks) == 1 else [])
         if not ours:
             raise WebhookNotRegistered(
                 f"the app has no webhook registered at {url or 'PUBLIC_URL/webhooks/twitter/'}; "
