@@ -63,10 +63,15 @@ class AuthenticationFailed(TwitterError):
     """The credentials are no good (32, 89, 135, 215, 99): the token was revoked or expired,
     or the request could not be authenticated. Retrying the same request will not help."""
 
+    def __init__(self, message: str, *, token_rejected: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self._token_rejected = token_rejected
+
     @property
     def token_rejected(self) -> bool:
-        """Twitter no longer accepts the user's token: the account must be re-authorised."""
-        return self.code == 89
+        """Twitter no longer accepts the user's token: the account must be re-authorised.
+        v1.1 says so with code 89; on v2 the client finds out (``token_rejected=True``)."""
+        return self._token_rejected or self.code == 89
 
 
 class NotPermitted(TwitterError):

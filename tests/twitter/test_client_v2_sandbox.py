@@ -85,11 +85,17 @@ def test_sign_in_is_oauth1_and_verify_credentials_asks_users_me(client, customer
     assert me.raw["screen_name"] == "jordan"  # v1.1's shape, as callers read it
 
 
-def test_a_revoked_token_is_an_authentication_failure(client, brand, brand_token):
+def test_a_revoked_token_is_recognised_as_rejected(client, brand, brand_token):
     user_revoke_app(user=brand)
     with pytest.raises(AuthenticationFailed) as error:
         client.verify_credentials(brand_token)
-    assert error.value.status == 401
+    assert error.value.status == 401 and error.value.token_rejected
+
+
+def test_wrong_app_keys_do_not_blame_the_accounts_token(client, brand_token):
+    with pytest.raises(AuthenticationFailed) as error:
+        V2Client(consumer_secret="not-the-apps-secret").verify_credentials(brand_token)
+    assert not error.value.token_rejected
 
 
 # --- Webhooks and subscriptions ------------------------------------------------------------
