@@ -138,7 +138,17 @@ def latest_from_brand(wired) -> SandboxDirectMessage | None:
 
 def choose(wired, number: int, label: str, metadata: str) -> None:
     """The customer picks an option: taps it where quick replies exist; types its number where
-    they arrive as a numbered list (X API v2), which Roost routes as that option's metadata."""
+    they arrive as a numbered list (X API v2), which Roost routes as that option's metadata.
+    Like a person, they answer what Roost has finished sending (a typed number answers the
+    latest options Roost knows were delivered)."""
+    wait_until(
+        lambda: (
+            not Message.objects.filter(conversation__account=wired.account, direction=Message.Direction.OUTBOUND)
+            .exclude(status=Message.Status.SENT)
+            .exists()
+        ),
+        what="the bot's last reply to be recorded as sent",
+    )
     if wire_capabilities().quick_replies:
         customer_send_dm(
             sender=wired.customer, recipient=wired.twitter_account, text=label, quick_reply_metadata=metadata
@@ -170,7 +180,8 @@ def test_a_menu_bot_built_from_rules_answers_through_twitter(wired, webhook, cel
     wait_until(lambda: latest_from_brand(wired).text.startswith("How can we help?"), what="the menu again")
 
     choose(wired, 3, "Talk to a person", "menu:human")
-    wait_until(lambda: "Someone from our team" in latest_from_brand(wired).text, what="the hand-over")
+    # Not "Someone from our team": on v2 the menu's numbered list carries that option description.
+    wait_until(lambda: latest_from_brand(wired).text.startswith("Thanks! Someone"), what="the hand-over")
     conversation = Conversation.objects.get(account=wired.account, contact__twitter_user_id=str(wired.customer.id))
     wait_until(lambda: Conversation.objects.get(pk=conversation.pk).bot_active is False, what="the bot to step back")
 
