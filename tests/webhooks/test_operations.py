@@ -114,6 +114,23 @@ def test_backfill_records_missed_messages_once(api, celery_worker):
     assert Message.objects.get(external_id="5002").conversation.contact.screen_name == "furiouscamper"
 
 
+@pytest.mark.worker
+def test_backfill_through_the_sandbox_finds_what_the_webhook_missed_on_either_wire(wired, celery_worker):
+    from sandbox.services import customer_send_dm
+    from tests.sandbox.support import PNG_1x1
+
+    # Not subscribed: the webhook never hears of these.
+    customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="Anyone there?")
+    customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="Here is the label", image=PNG_1x1)
+    out = StringIO()
+    call_command("backfill_direct_messages", "--account", "acme_help", "--since", "2000-01-01T00:00", stdout=out)
+    assert "2 message event(s) found" in out.getvalue()
+    labelled = wait_until(lambda: Message.objects.filter(text="Here is the label").first(), what="the backfilled DMs")
+    assert Message.objects.filter(text="Anyone there?", direction="inbound").count() == 1
+    assert labelled.conversation.contact.name == "Jordan Brinks"
+    wait_until(lambda: labelled.attachments.filter(state=Attachment.State.STORED).exists(), what="the image")
+
+
 @pytest.mark.django_db
 def test_backfill_refuses_an_unknown_account():
     with pytest.raises(CommandError, match="no connected account @nobody"):
