@@ -26,7 +26,7 @@ class V2Base(ClientBase):
             if error.status != 401 or not self._app_keys_accepted():
                 raise
             raise AuthenticationFailed(
-                f"Twitter no longer accepts this account's token ({error.message})",
+                error.message,
                 token_rejected=True,
                 status=401,
                 rate_limit=error.rate_limit,
