@@ -1,13 +1,17 @@
 """``/sandbox/``: the Twitter API (``api/``), the upload host (``upload/``), media hosts
 (``ton/``, ``pbs/``), the control API (``control/``) and the customer's page.
 
-X API v2 paths will live under ``api/2/`` (not built yet).
+X API v2 paths live under ``api/2/``, sharing the v1.1 paths' services and state.
 """
 
 from django.urls import path, re_path
 
 from sandbox.api import accounts, activity, control, media, messages, oauth_views, welcome
 from sandbox.api.base import not_found_view
+from sandbox.api.v2 import media as media_v2
+from sandbox.api.v2 import messages as messages_v2
+from sandbox.api.v2 import users as users_v2
+from sandbox.api.v2 import webhooks as webhooks_v2
 from sandbox.web import thread, views
 
 app_name = "sandbox"
@@ -15,6 +19,8 @@ app_name = "sandbox"
 V1 = "api/1.1/"
 AAA = V1 + "account_activity/all/"
 WM = V1 + "direct_messages/welcome_messages/"
+V2 = "api/2/"
+AAA2 = V2 + "account_activity/webhooks/<str:webhook_id>/subscriptions/"
 
 api_patterns = [
     path("api/oauth/request_token", oauth_views.request_token, name="oauth_request_token"),
@@ -52,6 +58,20 @@ api_patterns = [
     path(V1 + "custom_profiles/destroy.json", welcome.profile_destroy),
     path(V1 + "custom_profiles/<str:profile_id>.json", welcome.profile_show),
     path("upload/1.1/media/upload.json", media.upload, name="media_upload"),
+    path(V2 + "webhooks", webhooks_v2.webhooks),
+    path(V2 + "webhooks/<str:webhook_id>", webhooks_v2.webhook),
+    path(AAA2 + "all", webhooks_v2.subscriptions),
+    path(AAA2 + "all/list", webhooks_v2.subscription_list),
+    path(AAA2 + "<str:user_id>/all", webhooks_v2.subscription),
+    path(V2 + "account_activity/subscriptions/count", webhooks_v2.subscription_count),
+    path(V2 + "dm_conversations/with/<str:participant_id>/messages", messages_v2.send),
+    path(V2 + "dm_events", messages_v2.events),
+    path(V2 + "dm_events/<str:event_id>", messages_v2.event),
+    path(V2 + "media/upload", media_v2.upload),
+    path(V2 + "users/me", users_v2.me),
+    path(V2 + "users/by", users_v2.users_by),
+    path(V2 + "users", users_v2.users),
+    path(V2 + "tweets", users_v2.tweets),
     re_path(r"^(api|upload)/", not_found_view),
 ]
 

@@ -12,7 +12,7 @@ from allauth.utils import build_absolute_uri, get_request_param
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 
-from integrations.twitter import TwitterClient, TwitterError, UserCredentials
+from integrations.twitter import TwitterClient, TwitterError, UserCredentials, twitter_client
 from integrations.twitter.explain import explain
 from integrations.twitter.types import RequestToken
 
@@ -24,7 +24,7 @@ def twitter_api_url() -> str:
 
 def signin_client(consumer_key: str, consumer_secret: str) -> TwitterClient:
     """The Twitter client with the app credentials allauth holds (SOCIALACCOUNT_PROVIDERS)."""
-    return TwitterClient(consumer_key=consumer_key, consumer_secret=consumer_secret)
+    return twitter_client(consumer_key=consumer_key, consumer_secret=consumer_secret)
 
 
 class TwitterOAuthClient(OAuthClient):

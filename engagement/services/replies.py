@@ -18,7 +18,8 @@ from accounts.services import audit_record
 from config.logging import log_context
 from config.queue import enqueue_on_commit
 from engagement.forms import buttons_from_json, quick_replies_from_json
-from engagement.models import Attachment, Conversation, CustomProfile, Message, SyncState
+from engagement.models import Attachment, Conversation, CustomProfile, Message
+from engagement.selectors.profiles import custom_profiles_for_account
 from engagement.services.conversations import conversation_touch
 from integrations.twitter import TwitterValidationError
 from integrations.twitter.validation import validate_message, validate_tweet
@@ -47,9 +48,10 @@ def _check(
     account = conversation.account
     if account.state == TwitterAccount.State.DISCONNECTED:
         raise ReplyError("account", f"@{account.screen_name} is disconnected; connect it again to reply.")
-    if custom_profile is not None and (
-        custom_profile.account_id != account.pk or custom_profile.sync_state != SyncState.SYNCED
-    ):
+    # Synced with Twitter on v1.1; on a wire without custom profiles it is only a signature
+    # line, so any profile of this account that is not being deleted will do.
+    usable = custom_profiles_for_account(brand=conversation.brand, account=account)
+    if custom_profile is not None and not usable.filter(pk=custom_profile.pk).exists():
         raise ReplyError("custom_profile_id", "choose a custom profile of this account that is synced with Twitter")
     if attachment is not None and (
         attachment.brand_id != conversation.brand_id

@@ -24,12 +24,15 @@ from integrations.twitter.errors import (
     TwitterError,
     TwitterValidationError,
     UnsupportedOnThisWire,
+    WebhookNotRegistered,
 )
 from integrations.twitter.types import UserCredentials
 from integrations.twitter.v1 import V11Client
+from integrations.twitter.v2 import V2Client
 from integrations.twitter.validation import Button, QuickReplyOption
 
-TwitterClient = V11Client
+# Both clients offer the same methods with the same signatures and return types.
+TwitterClient = V11Client | V2Client
 
 
 def wire_capabilities() -> WireCapabilities:
@@ -37,11 +40,14 @@ def wire_capabilities() -> WireCapabilities:
     return V2 if settings.TWITTER_API_VERSION == "2" else V1_1
 
 
-def twitter_client() -> TwitterClient:
-    """A client for the wire named by TWITTER_API_VERSION, reading hosts and keys from settings."""
+def twitter_client(*, consumer_key: str | None = None, consumer_secret: str | None = None) -> TwitterClient:
+    """A client for the wire named by TWITTER_API_VERSION, reading hosts and keys from settings
+    (the app's keys may be given, e.g. the ones allauth holds for Sign-in)."""
+    if settings.TWITTER_API_VERSION == "2":
+        return V2Client(consumer_key=consumer_key, consumer_secret=consumer_secret)
     if settings.TWITTER_API_VERSION != "1.1":
-        raise UnsupportedOnThisWire(f"TWITTER_API_VERSION={settings.TWITTER_API_VERSION} is not supported yet")
-    return V11Client()
+        raise UnsupportedOnThisWire(f"TWITTER_API_VERSION={settings.TWITTER_API_VERSION} is not a known wire")
+    return V11Client(consumer_key=consumer_key, consumer_secret=consumer_secret)
 
 
 __all__ = [
@@ -60,6 +66,9 @@ __all__ = [
     "TwitterValidationError",
     "UnsupportedOnThisWire",
     "UserCredentials",
+    "V11Client",
+    "V2Client",
+    "WebhookNotRegistered",
     "WireCapabilities",
     "twitter_client",
     "wire_capabilities",

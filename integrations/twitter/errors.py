@@ -63,10 +63,15 @@ class AuthenticationFailed(TwitterError):
     """The credentials are no good (32, 89, 135, 215, 99): the token was revoked or expired,
     or the request could not be authenticated. Retrying the same request will not help."""
 
+    def __init__(self, message: str, *, token_rejected: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self._token_rejected = token_rejected
+
     @property
     def token_rejected(self) -> bool:
-        """Twitter no longer accepts the user's token: the account must be re-authorised."""
-        return self.code == 89
+        """Twitter no longer accepts the user's token: the account must be re-authorised.
+        v1.1 says so with code 89; on v2 the client finds out (``token_rejected=True``)."""
+        return self._token_rejected or self.code == 89
 
 
 class NotPermitted(TwitterError):
@@ -75,6 +80,16 @@ class NotPermitted(TwitterError):
 
 class NotFound(TwitterError):
     """The resource does not exist (34, 17, 404)."""
+
+
+class WebhookNotRegistered(NotFound):
+    """The app has no webhook at our URL, so there is nothing to subscribe an account to.
+
+    Carries code 34 (the v1.1 "webhook does not exist"), so callers explain it the same way
+    on either wire: an operator runs ``manage.py twitter_webhook register``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=34, status=404)
 
 
 class Conflict(TwitterError):

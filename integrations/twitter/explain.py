@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from integrations.twitter.errors import RateLimited, TransportError, TwitterError, TwitterValidationError
+from integrations.twitter.errors import (
+    AuthenticationFailed,
+    RateLimited,
+    TransportError,
+    TwitterError,
+    TwitterValidationError,
+)
 
 CRC_HINTS = {
     "Invalid CRC token or json response format": (
@@ -62,4 +68,9 @@ def explain(error: TwitterError) -> str:
     if isinstance(error, RateLimited) and error.reset_at:
         return f"{said}: try again after {error.reset_at:%H:%M:%S} UTC."
     hint = CODE_HINTS.get(error.code or -1)
-    return f"{said}: {hint}" if hint else f"{said}."
+    if hint is None and isinstance(error, AuthenticationFailed) and error.token_rejected:
+        hint = CODE_HINTS[89]  # v2 says it with a bare 401; the client found out it was the token
+    if hint:
+        return f"{said.rstrip('.') if error.code is None else said}: {hint}"
+    # v2 refusals have no code, so the sentence may already end with Twitter's own full stop.
+    return said if said.endswith(".") else f"{said}."

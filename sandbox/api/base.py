@@ -67,9 +67,18 @@ def _authenticate(request: HttpRequest, spec: Spec) -> Caller:
     return Caller(user=token.user, token=token)
 
 
-def route(template: str, **methods: Spec) -> Callable[..., HttpResponse]:
+def route(
+    template: str,
+    *,
+    render: Callable[[TwitterError], HttpResponse] | None = None,
+    aliases: tuple[str, ...] = (),
+    **methods: Spec,
+) -> Callable[..., HttpResponse]:
     """A view for one path; ``template`` (e.g. ``"direct_messages/events/new"``) names it for
-    fault injection and rate limits: ``"POST direct_messages/events/new"``."""
+    fault injection and rate limits: ``"POST direct_messages/events/new"``. ``render`` writes
+    refusals (v1.1's ``{"errors":[...]}`` unless told otherwise, e.g. v2 problem JSON);
+    a fault injected for one of ``aliases`` (the v1.1 twin of a v2 path) applies here too."""
+    render_error = render or TwitterError.response
 
     @csrf_exempt
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -80,15 +89,20 @@ def route(template: str, **methods: Spec) -> Callable[..., HttpResponse]:
             if spec is None:
                 raise errors.page_not_found()  # Twitter answers a wrong method with 34 too
             path = request.path.split("/sandbox/", 1)[-1].split("/", 1)[-1]
-            fault = fault_take(method=method, template=template, path=path.removeprefix("1.1/").removesuffix(".json"))
+            fault = fault_take(
+                method=method,
+                template=template,
+                path=path.removeprefix("1.1/").removesuffix(".json"),
+                aliases=aliases,
+            )
             if fault is not None:
-                return fault.response()
+                return render_error(fault)
             caller = _authenticate(request, spec)
             subject = f"user:{caller.user.pk}" if caller.user else "app"
             headers = rate_limit_hit(endpoint=f"{method} {template}", subject=subject)
             response = spec.handler(request, caller, **kwargs)
         except TwitterError as error:
-            response = error.response()
+            response = render_error(error)
         for name, value in headers.items():
             if name not in response:
                 response[name] = value

@@ -52,7 +52,9 @@ def _media_json(media: SandboxMedia) -> dict:
     return body
 
 
-def _upload(request: HttpRequest, caller: Caller) -> HttpResponse:
+def upload_command(request: HttpRequest, caller: Caller) -> tuple[str, SandboxMedia]:
+    """Run one upload call (simple, INIT, APPEND or FINALIZE) for either wire; returns the
+    command ("" for a simple upload) and the media it concerns."""
     try:
         command = (param(request, "command") or "").upper()
     except RequestDataTooBig:
@@ -65,7 +67,7 @@ def _upload(request: HttpRequest, caller: Caller) -> HttpResponse:
             shared=_bool(param(request, "shared")),
             additional_owners=_owners(request),
         )
-        return ok(_media_json(media))
+        return command, media
     if command == "INIT":
         total = param(request, "total_bytes", required=True)
         if not total.isdigit():
@@ -78,28 +80,42 @@ def _upload(request: HttpRequest, caller: Caller) -> HttpResponse:
             shared=_bool(param(request, "shared")),
             additional_owners=_owners(request),
         )
-        return ok({"media_id": media.id, "media_id_string": str(media.id), **EXPIRES}, status=202)
+        return command, media
     media = service.media_for_upload(owner=caller.user, media_id=param(request, "media_id", required=True))
     if command == "APPEND":
         index = param(request, "segment_index", required=True)
         if not index.isdigit():
             raise errors.invalid_parameter("segment_index", "It must be between 0 and 999.")
         service.media_append(media=media, segment_index=int(index), data=_bytes(request))
-        return HttpResponse(status=204)
+        return command, media
     if command == "FINALIZE":
-        media = service.media_finalize(media=media)
-        body = _media_json(media)
+        return command, service.media_finalize(media=media)
+    raise errors.invalid_parameter("command", "Use INIT, APPEND, FINALIZE or STATUS.")
+
+
+def status_media(request: HttpRequest, caller: Caller) -> SandboxMedia:
+    if (param(request, "command") or "").upper() != "STATUS":
+        raise errors.invalid_parameter("command", "GET takes command=STATUS.")
+    return service.media_for_upload(owner=caller.user, media_id=param(request, "media_id", required=True))
+
+
+def _upload(request: HttpRequest, caller: Caller) -> HttpResponse:
+    command, media = upload_command(request, caller)
+    if command == "INIT":
+        return ok({"media_id": media.id, "media_id_string": str(media.id), **EXPIRES}, status=202)
+    if command == "APPEND":
+        return HttpResponse(status=204)
+    body = _media_json(media)
+    if command == "FINALIZE":
         info = service.media_processing_info(media)
         if info:
             body["processing_info"] = info
         return ok(body, status=201)
-    raise errors.invalid_parameter("command", "Use INIT, APPEND, FINALIZE or STATUS.")
+    return ok(body)
 
 
 def _status(request: HttpRequest, caller: Caller) -> HttpResponse:
-    if (param(request, "command") or "").upper() != "STATUS":
-        raise errors.invalid_parameter("command", "GET takes command=STATUS.")
-    media = service.media_for_upload(owner=caller.user, media_id=param(request, "media_id", required=True))
+    media = status_media(request, caller)
     body = _media_json(media)
     body["processing_info"] = service.media_processing_info(media) or {"state": "succeeded", "progress_percent": 100}
     return ok(body)

@@ -71,10 +71,11 @@ def _matches(fault: SandboxFault, *, method: str, paths: tuple[str, ...]) -> boo
     return (not fault_method or fault_method == method) and fault_path in paths
 
 
-def fault_take(*, method: str, template: str, path: str) -> errors.TwitterError | None:
-    """Consume the first fault matching this call; delay; return the error to answer, if any."""
+def fault_take(*, method: str, template: str, path: str, aliases: tuple[str, ...] = ()) -> errors.TwitterError | None:
+    """Consume the first fault matching this call (its path, its template, or the v1.1
+    endpoint a v2 path stands for); delay; return the error to answer, if any."""
     for fault in SandboxFault.objects.filter(remaining__gt=0).order_by("created_at", "id"):
-        if not _matches(fault, method=method, paths=(template, path)):
+        if not _matches(fault, method=method, paths=(template, path, *aliases)):
             continue
         # Conditional, so two concurrent calls never both take the last one.
         if SandboxFault.objects.filter(pk=fault.pk, remaining__gt=0).update(remaining=fault.remaining - 1) != 1:

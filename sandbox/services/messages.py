@@ -239,3 +239,32 @@ def dm_destroy(*, user: SandboxUser, event_id: str) -> None:
         dm.hidden_for_recipient = True
         fields.append("hidden_for_recipient")
     dm.save(update_fields=fields)
+
+
+def dm_send_v2(*, sender: SandboxUser, participant_id: str, body: Any) -> SandboxDirectMessage:
+    """``POST /2/dm_conversations/with/:participant_id/messages``: text and at most one
+    attachment (twitter-api.md §12.3). Sent through the v1.1 path, so limits, the echo on the
+    webhook and the customer's page are the same on both wires."""
+    if not participant_id.isdigit():
+        raise errors.invalid_parameter("participant_id", "It must be a user id.")
+    if not isinstance(body, dict):
+        raise errors.invalid_parameter("body", "It must be a JSON object.")
+    extra = sorted(set(body) - {"text", "attachments"})
+    if extra:
+        raise errors.invalid_parameter(extra[0], "v2 Direct Messages carry only text and attachments.")
+    text, attachments = body.get("text"), body.get("attachments") or []
+    if text is not None and not isinstance(text, str):
+        raise errors.invalid_parameter("text", "It must be a string.")
+    if not isinstance(attachments, list) or len(attachments) > 1:
+        raise errors.invalid_parameter("attachments", "At most one attachment.")
+    media_ids = [str(item.get("media_id", "")) if isinstance(item, dict) else "" for item in attachments]
+    if not all(media_id.isdigit() for media_id in media_ids):
+        raise errors.invalid_parameter("attachments", 'Each one is {"media_id": "<id>"}.')
+    if not (text or media_ids):
+        raise errors.invalid_parameter("text", "Give text, an attachment, or both.")
+    message_data: dict[str, Any] = {"text": text or ""}
+    if media_ids:
+        message_data["attachment"] = {"type": "media", "media": {"id": media_ids[0]}}
+    target = {"recipient_id": participant_id}
+    event = {"type": "message_create", "message_create": {"target": target, "message_data": message_data}}
+    return dm_send(sender=sender, event=event)

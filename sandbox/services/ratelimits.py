@@ -40,6 +40,22 @@ LIMITS: dict[str, tuple[int, int]] = {
     "DELETE account_activity/all/:env_name/subscriptions/:user_id": (500, MIN15),
     "GET account_activity/all/:env_name/subscriptions/list": (50, MIN15),
     "GET account_activity/all/subscriptions/count": (15, MIN15),
+    # X API v2 (twitter-api.md §12.1, §12.3, §10.2; AAA subscriptions as v1.1's enterprise limits).
+    "POST 2/webhooks": (450, MIN15),
+    "GET 2/webhooks": (450, MIN15),
+    "PUT 2/webhooks/:webhook_id": (450, MIN15),
+    "DELETE 2/webhooks/:webhook_id": (450, MIN15),
+    "POST 2/account_activity/webhooks/:webhook_id/subscriptions/all": (500, MIN15),
+    "GET 2/account_activity/webhooks/:webhook_id/subscriptions/all": (500, MIN15),
+    "GET 2/account_activity/webhooks/:webhook_id/subscriptions/all/list": (50, MIN15),
+    "DELETE 2/account_activity/webhooks/:webhook_id/subscriptions/:user_id/all": (500, MIN15),
+    "GET 2/account_activity/subscriptions/count": (15, MIN15),
+    "GET 2/dm_events": (15, MIN15),
+    "GET 2/dm_events/:event_id": (15, MIN15),
+    "GET 2/users/me": (75, MIN15),
+    "GET 2/users": (900, MIN15),
+    "GET 2/users/by": (900, MIN15),
+    "POST 2/tweets": (100, MIN15),
 }
 
 

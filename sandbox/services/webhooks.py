@@ -137,3 +137,11 @@ def subscription_get(*, env_name: str, user_id: int) -> SandboxSubscription:
 
 def subscription_remove(*, env_name: str, user_id: int) -> None:
     subscription_get(env_name=env_name, user_id=user_id).delete()
+
+
+def subscription_exists(*, webhook: SandboxWebhook, user_id: int) -> bool:
+    return SandboxSubscription.objects.filter(webhook=webhook, user_id=user_id).exists()
+
+
+def subscribed_user_ids(*, webhook: SandboxWebhook) -> list[int]:
+    return list(SandboxSubscription.objects.filter(webhook=webhook).order_by("id").values_list("user_id", flat=True))

@@ -107,6 +107,7 @@ def test_two_factor_setup_stays_reachable(client, bob, brand_a):
 
 
 # --- removing the brand -------------------------------------------------------------------------
+@pytest.mark.wire_1_1
 @responses.activate
 def test_an_owner_removes_the_brand_after_unsubscribing_its_accounts(client, alice, brand_a, brand_b):
     account = TwitterAccountFactory(brand=brand_a, twitter_user_id="4000000099")
@@ -126,6 +127,7 @@ def test_an_owner_removes_the_brand_after_unsubscribing_its_accounts(client, ali
     assert Message.objects.filter(pk=theirs.pk).exists()  # other brands are untouched
 
 
+@pytest.mark.wire_1_1
 @responses.activate
 def test_the_brand_stays_when_twitter_cannot_remove_a_subscription(client, alice, brand_a):
     TwitterAccountFactory(brand=brand_a, twitter_user_id="4000000099")

@@ -16,6 +16,7 @@ from tests.factories import TwitterAccountFactory
 from tests.helpers import wait_until
 
 SUBSCRIBE = "/1.1/account_activity/all/prod/subscriptions.json"
+pytestmark = pytest.mark.wire_1_1  # the stubs answer v1.1 paths
 
 
 def twitter(path: str) -> str:

@@ -16,7 +16,8 @@ import pytest
 from accounts.models import Membership, Role
 from accounts.services import twitter_account_credentials
 from engagement.models import CustomProfile, Message, SyncState
-from integrations.twitter import twitter_client
+from engagement.services.custom_profiles import custom_profile_create
+from integrations.twitter import twitter_client, wire_capabilities
 from sandbox.models import SandboxDirectMessage
 from sandbox.services import customer_send_dm, sandbox_token_issue, sandbox_user_create
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
@@ -61,18 +62,23 @@ def brand_setup(sandbox, webhook, brand_a):
         access_token_secret=secret,
     )
     subscribe(account)
-    credentials = twitter_account_credentials(account)
-    client = twitter_client()
-    avatar = client.media_upload(credentials, content=PNG_1x1, media_type="image/png", category="dm_image", shared=True)
-    remote = client.custom_profile_create(credentials, name="Sam from Acme", avatar_media_id=avatar.media_id)
-    profile = CustomProfile.objects.create(
-        brand=brand_a,
-        account=account,
-        name="Sam from Acme",
-        twitter_id=remote.id,
-        avatar_url=remote.avatar_url,
-        sync_state=SyncState.SYNCED,
-    )
+    if wire_capabilities().custom_profiles:
+        credentials = twitter_account_credentials(account)
+        client = twitter_client()
+        avatar = client.media_upload(
+            credentials, content=PNG_1x1, media_type="image/png", category="dm_image", shared=True
+        )
+        remote = client.custom_profile_create(credentials, name="Sam from Acme", avatar_media_id=avatar.media_id)
+        profile = CustomProfile.objects.create(
+            brand=brand_a,
+            account=account,
+            name="Sam from Acme",
+            twitter_id=remote.id,
+            avatar_url=remote.avatar_url,
+            sync_state=SyncState.SYNCED,
+        )
+    else:  # on X API v2 a custom profile is a name signed under the text
+        profile = custom_profile_create(account=account, name="Sam from Acme", avatar=None)
     agent = UserFactory(username="sam", email="sam@acme.example", first_name="Sam", last_name="Agent")
     MembershipFactory(brand=brand_a, user=agent, role=Role.AGENT)
     Membership.objects.filter(user=agent).update(default_custom_profile=profile)
@@ -116,7 +122,7 @@ def test_a_customer_and_an_agent_talk_through_the_inbox(browser, live_server, ce
 
     # The agent answers with quick replies, as their custom profile (preselected).
     assert agent.locator("#reply-profile").input_value() == str(profile.public_id)
-    agent.get_by_text("Quick replies").click()
+    agent.locator("summary", has_text="Quick replies").click()
     agent.get_by_role("button", name="Add an option").click()
     agent.locator("[data-builder=quick_replies] input").nth(0).fill("Yes please")
     agent.get_by_role("button", name="Add an option").click()
@@ -126,6 +132,9 @@ def test_a_customer_and_an_agent_talk_through_the_inbox(browser, live_server, ce
     agent.press("[data-reply-text]", "Enter")
     # Delivered: "Sent", or already "Seen" when the customer has the thread open.
     agent.locator(".message-outbound .badge-sent").wait_for(timeout=20_000)
+
+    if not wire_capabilities().quick_replies:
+        return answer_the_numbered_list(agent, customer, twitter)
 
     # The customer sees it, under the agent's custom profile, and taps an option.
     customer.get_by_text("It shipped this morning! Want the tracking link?").wait_for(timeout=20_000)
@@ -142,3 +151,20 @@ def test_a_customer_and_an_agent_talk_through_the_inbox(browser, live_server, ce
     assert [o["label"] for o in sent.message_data["quick_reply"]["options"]] == ["Yes please", "No thanks"]
     tapped = wait_until(lambda: Message.objects.filter(text="Yes please").first(), what="the tapped option")
     assert tapped.quick_reply_response["type"] == "options"
+
+
+def answer_the_numbered_list(agent, customer, twitter) -> None:
+    """X API v2: the quick replies reach the customer as a numbered list signed with the
+    agent's name, and the customer's typed "2" is routed as the second option."""
+    sent = wait_until(lambda: SandboxDirectMessage.objects.filter(sender=twitter).first(), what="the reply")
+    assert "quick_reply" not in sent.message_data
+    assert "It shipped this morning! Want the tracking link?\n\n1. Yes please\n2. No thanks" in sent.text
+    assert sent.text.endswith("— Sam from Acme")
+    customer.get_by_text("2. No thanks").wait_for(timeout=20_000)
+    customer.get_by_label("Message to @acme_help").fill("2")
+    customer.get_by_role("button", name="Send", exact=True).click()
+
+    agent.get_by_text("Chose option 2, “No thanks”, by typing it").wait_for(timeout=20_000)
+    shot(agent, "conversation-v2")
+    answered = wait_until(lambda: Message.objects.filter(text="2").first(), what="the typed answer")
+    assert answered.quick_reply_response == {"type": "options", "typed": True, "label": "No thanks", "number": 2}

@@ -15,6 +15,7 @@ from engagement.services.bots import (
     rule_matches,
     within_business_hours,
 )
+from integrations.twitter import wire_capabilities
 from sandbox.models import SandboxDirectMessage
 from sandbox.services import customer_send_dm
 from tests.engagement.conftest import subscribe
@@ -135,27 +136,52 @@ def latest_from_brand(wired) -> SandboxDirectMessage | None:
     return SandboxDirectMessage.objects.filter(sender=wired.twitter_account).order_by("-created_at").first()
 
 
+def choose(wired, number: int, label: str, metadata: str) -> None:
+    """The customer picks an option: taps it where quick replies exist; types its number where
+    they arrive as a numbered list (X API v2), which Roost routes as that option's metadata.
+    Like a person, they answer what Roost has finished sending (a typed number answers the
+    latest options Roost knows were delivered)."""
+    wait_until(
+        lambda: (
+            not Message.objects.filter(conversation__account=wired.account, direction=Message.Direction.OUTBOUND)
+            .exclude(status=Message.Status.SENT)
+            .exists()
+        ),
+        what="the bot's last reply to be recorded as sent",
+    )
+    if wire_capabilities().quick_replies:
+        customer_send_dm(
+            sender=wired.customer, recipient=wired.twitter_account, text=label, quick_reply_metadata=metadata
+        )
+    else:
+        customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text=str(number))
+
+
 @pytest.mark.worker
 def test_a_menu_bot_built_from_rules_answers_through_twitter(wired, webhook, celery_worker):
     subscribe(wired.account)
     bot_rules_install_menu(brand=wired.account.brand)
     customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="help")
     menu = wait_until(lambda: latest_from_brand(wired), what="the menu")
-    options = menu.message_data["quick_reply"]["options"]
-    assert [option["metadata"] for option in options] == ["menu:orders", "menu:returns", "menu:human"]
+    if wire_capabilities().quick_replies:
+        options = menu.message_data["quick_reply"]["options"]
+        assert [option["metadata"] for option in options] == ["menu:orders", "menu:returns", "menu:human"]
+    else:
+        assert "quick_reply" not in menu.message_data
+        assert "1. Order status (Where is my order?)\n2. Returns (Send something back)" in menu.text
 
-    customer_send_dm(
-        sender=wired.customer, recipient=wired.twitter_account, text="Order status", quick_reply_metadata="menu:orders"
+    choose(wired, 2, "Returns", "menu:returns")
+    returns = wait_until(
+        lambda: (m := latest_from_brand(wired)) and "within 30 days" in m.text and m, what="the returns answer"
     )
-    wait_until(lambda: "order number" in latest_from_brand(wired).text, what="the orders answer")
+    if not wire_capabilities().buttons:
+        assert "Start a return: https://example.com/returns" in returns.text
+    choose(wired, 1, "Back to the menu", "menu:home")
+    wait_until(lambda: latest_from_brand(wired).text.startswith("How can we help?"), what="the menu again")
 
-    customer_send_dm(
-        sender=wired.customer,
-        recipient=wired.twitter_account,
-        text="Talk to a person",
-        quick_reply_metadata="menu:human",
-    )
-    wait_until(lambda: "Someone from our team" in latest_from_brand(wired).text, what="the hand-over")
+    choose(wired, 3, "Talk to a person", "menu:human")
+    # Not "Someone from our team": on v2 the menu's numbered list carries that option description.
+    wait_until(lambda: latest_from_brand(wired).text.startswith("Thanks! Someone"), what="the hand-over")
     conversation = Conversation.objects.get(account=wired.account, contact__twitter_user_id=str(wired.customer.id))
     wait_until(lambda: Conversation.objects.get(pk=conversation.pk).bot_active is False, what="the bot to step back")
 
@@ -165,6 +191,6 @@ def test_a_menu_bot_built_from_rules_answers_through_twitter(wired, webhook, cel
         lambda: Message.objects.filter(conversation=conversation, text="help").count() == 2, what="the last message"
     )
     assert SandboxDirectMessage.objects.filter(sender=wired.twitter_account).count() == sent_before
-    # Every bot reply was settled by its echo, not recorded twice.
-    assert conversation.messages.filter(origin="bot").count() == 3
+    # Every bot reply (menu, returns, menu, hand-over) was settled by its echo, not recorded twice.
+    assert conversation.messages.filter(origin="bot").count() == 4
     assert not conversation.messages.filter(origin="other_client").exists()

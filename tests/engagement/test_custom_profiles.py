@@ -15,7 +15,7 @@ from tests.engagement.support import admin_url, gif, gone, png, settled
 from tests.factories import CustomProfileFactory, TwitterAccountFactory
 from tests.helpers import wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_wire("custom_profiles")]
 
 
 @pytest.fixture

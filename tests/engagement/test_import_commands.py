@@ -17,7 +17,7 @@ from sandbox.services import fault_inject
 from tests.factories import TwitterAccountFactory
 from tests.sandbox.support import PNG_1x1
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_wire("welcome_messages", "custom_profiles")]
 
 
 def run(*args: str) -> str:

@@ -18,12 +18,14 @@ def brand_state(wired) -> SandboxThreadState | None:
     return SandboxThreadState.objects.filter(user=wired.twitter_account, other=wired.customer).first()
 
 
+@pytest.mark.needs_wire("typing_indicator")
 def test_typing_is_shown_to_the_customer_at_most_every_few_seconds(wired, celery_worker):
     assert conversation_indicate_typing(conversation=wired.conversation) is True
     wait_until(lambda: brand_state(wired) and brand_state(wired).typing_until, what="the typing indicator")
     assert conversation_indicate_typing(conversation=wired.conversation) is False  # throttled
 
 
+@pytest.mark.needs_wire("read_receipts")
 def test_opening_a_conversation_marks_the_newest_message_read_once(wired, celery_worker):
     dm = customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="hello?")
     Message.objects.create(

@@ -17,7 +17,7 @@ from integrations.twitter import twitter_client
 from sandbox.models import SandboxCustomProfile, SandboxWelcomeMessage
 from tests.engagement.support import png
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_wire("welcome_messages", "custom_profiles")]
 
 
 @pytest.fixture(autouse=True)

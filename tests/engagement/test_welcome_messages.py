@@ -20,7 +20,7 @@ from sandbox.services import fault_inject, sandbox_user_create, user_revoke_app
 from tests.engagement.support import admin_url, gone, png, settled
 from tests.sandbox.support import PNG_1x1
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.needs_wire("welcome_messages")]
 
 ADD = {"name": "spring welcome", "text": "Hi! How can we help?", "quick_replies": "", "buttons": ""}
 

@@ -80,6 +80,7 @@ def test_on_v2_only_the_latest_recent_menu_is_answered(v2, conversation):
     assert typed_option_answer(conversation=conversation, text="2")["metadata"] == "no"
 
 
+@pytest.mark.wire_1_1
 def test_on_v1_1_customers_tap_so_typed_numbers_stay_text(conversation):
     offer_menu(conversation)
     assert customer_types(conversation, "2").quick_reply_response is None
@@ -152,6 +153,7 @@ def test_the_preview_names_what_is_wrong_and_still_renders(v2, client, bob, conv
     assert preview.status_code == 200 and 'role="alert"' in preview.text and "Hi" in preview.text
 
 
+@pytest.mark.wire_1_1
 def test_on_v1_1_the_composer_has_no_preview(client, bob, conversation):
     client.force_login(bob)
     page = client.get(reverse("conversation", args=[conversation.public_id])).text

@@ -30,7 +30,7 @@ class Twitter:
     def url(self, path: str) -> str:
         if path.startswith("http"):
             return path
-        if path.startswith("oauth"):
+        if path.startswith(("oauth", "2/")):
             return f"{self.base}/sandbox/api/{path}"
         if path.startswith("media/upload"):
             return f"{self.base}/sandbox/upload/1.1/{path}"

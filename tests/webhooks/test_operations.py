@@ -88,6 +88,7 @@ def test_brands_never_see_the_webhook_log(client, alice):
 
 
 @pytest.mark.worker
+@pytest.mark.wire_1_1
 def test_backfill_records_missed_messages_once(api, celery_worker):
     account = TwitterAccountFactory(twitter_user_id=p.BRAND_ID, screen_name="acme_help")
     already = p.message_event(event_id="5001", text="already here")
@@ -113,6 +114,23 @@ def test_backfill_records_missed_messages_once(api, celery_worker):
     assert Message.objects.get(external_id="5002").conversation.contact.screen_name == "furiouscamper"
 
 
+@pytest.mark.worker
+def test_backfill_through_the_sandbox_finds_what_the_webhook_missed_on_either_wire(wired, celery_worker):
+    from sandbox.services import customer_send_dm
+    from tests.sandbox.support import PNG_1x1
+
+    # Not subscribed: the webhook never hears of these.
+    customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="Anyone there?")
+    customer_send_dm(sender=wired.customer, recipient=wired.twitter_account, text="Here is the label", image=PNG_1x1)
+    out = StringIO()
+    call_command("backfill_direct_messages", "--account", "acme_help", "--since", "2000-01-01T00:00", stdout=out)
+    assert "2 message event(s) found" in out.getvalue()
+    labelled = wait_until(lambda: Message.objects.filter(text="Here is the label").first(), what="the backfilled DMs")
+    assert Message.objects.filter(text="Anyone there?", direction="inbound").count() == 1
+    assert labelled.conversation.contact.name == "Jordan Brinks"
+    wait_until(lambda: labelled.attachments.filter(state=Attachment.State.STORED).exists(), what="the image")
+
+
 @pytest.mark.django_db
 def test_backfill_refuses_an_unknown_account():
     with pytest.raises(CommandError, match="no connected account @nobody"):
@@ -120,6 +138,7 @@ def test_backfill_refuses_an_unknown_account():
 
 
 @pytest.mark.django_db
+@pytest.mark.wire_1_1
 def test_the_health_check_re_triggers_the_crc_of_an_invalid_webhook(api):
     url = f"{API}/1.1/account_activity/all/prod/webhooks.json"
     ours = {"id": "77", "url": "https://roost.example.com/webhooks/twitter/", "valid": False}
@@ -133,6 +152,7 @@ def test_the_health_check_re_triggers_the_crc_of_an_invalid_webhook(api):
 
 
 @pytest.mark.django_db
+@pytest.mark.wire_1_1
 def test_the_health_check_leaves_a_valid_webhook_alone(api):
     api.get(
         f"{API}/1.1/account_activity/all/prod/webhooks.json",

@@ -44,18 +44,18 @@ class MediaMixin(ClientBase):
         }
         if shared:
             init["shared"] = "true"
-        media_id = self.json(self._upload(user, "POST", form=init))["media_id_string"]
+        media_id = self._media_result(self._upload(user, "POST", form=init))["media_id_string"]
         segment = 0
         while chunk := stream.read(CHUNK_SIZE):
             form = {"command": "APPEND", "media_id": media_id, "segment_index": segment}
             self._upload(user, "POST", form=form, files={"media": ("blob", chunk, "application/octet-stream")})
             segment += 1
-        result = self.json(self._upload(user, "POST", form={"command": "FINALIZE", "media_id": media_id}))
+        result = self._media_result(self._upload(user, "POST", form={"command": "FINALIZE", "media_id": media_id}))
         result = self._await_processing(user, media_id, result)
         return UploadedMedia(media_id=media_id, expires_after_secs=result.get("expires_after_secs"), raw=result)
 
     def media_status(self, user: UserCredentials, media_id: str) -> dict[str, Any]:
-        return self.json(self._upload(user, "GET", params={"command": "STATUS", "media_id": media_id}))
+        return self._media_result(self._upload(user, "GET", params={"command": "STATUS", "media_id": media_id}))
 
     def media_download(self, user: UserCredentials, url: str, *, max_bytes: int = 512 * 1024 * 1024) -> DownloadedMedia:
         """Fetch a DM attachment with a signed GET as the subscribed account."""
@@ -71,6 +71,10 @@ class MediaMixin(ClientBase):
         return DownloadedMedia(content=content, content_type=response.headers.get("Content-Type", ""))
 
     # --- internals -------------------------------------------------------------------------
+    def _media_result(self, response: Any) -> dict[str, Any]:
+        """The upload answer in v1.1's shape (``media_id_string``, ``processing_info``...)."""
+        return self.json(response)
+
     def _upload(self, user: UserCredentials, method: str, **kwargs: Any) -> Any:
         return self.http.request(
             method, self.upload("1.1/media/upload.json"), auth=self.http.oauth1(user), read_timeout=60, **kwargs
