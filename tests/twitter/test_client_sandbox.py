@@ -48,21 +48,6 @@ def client(live_server, settings) -> V11Client:
     return V11Client()
 
 
-@pytest.fixture
-def brand(db):
-    return sandbox_user_create(screen_name="acme_help", name="Acme Help")
-
-
-@pytest.fixture
-def brand_token(brand) -> UserCredentials:
-    return UserCredentials(*sandbox_token_issue(user=brand))
-
-
-@pytest.fixture
-def customer(db):
-    return sandbox_user_create(screen_name="jordan", name="Jordan Brinks")
-
-
 def authorise_in_browser(url: str, user_id: int) -> dict[str, str]:
     """What a person does on the sandbox's authorise page; returns the callback's query."""
     browser = requests.Session()

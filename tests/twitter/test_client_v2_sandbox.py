@@ -17,7 +17,6 @@ from integrations.twitter import (
     RateLimited,
     Retryable,
     UnsupportedOnThisWire,
-    UserCredentials,
     V2Client,
     WebhookNotRegistered,
     twitter_client,
@@ -28,8 +27,6 @@ from sandbox.services import (
     customer_send_dm,
     fault_inject,
     sandbox_bootstrap,
-    sandbox_token_issue,
-    sandbox_user_create,
     user_revoke_app,
 )
 from tests.sandbox.support import PNG_1x1
@@ -47,21 +44,6 @@ def client(live_server, settings) -> V2Client:
     settings.SANDBOX_MEDIA_PROCESSING_SECONDS = 0.2
     sandbox_bootstrap()
     return twitter_client()
-
-
-@pytest.fixture
-def brand(db):
-    return sandbox_user_create(screen_name="acme_help", name="Acme Help")
-
-
-@pytest.fixture
-def brand_token(brand) -> UserCredentials:
-    return UserCredentials(*sandbox_token_issue(user=brand))
-
-
-@pytest.fixture
-def customer(db):
-    return sandbox_user_create(screen_name="jordan", name="Jordan Brinks")
 
 
 @pytest.fixture
