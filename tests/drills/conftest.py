@@ -31,6 +31,9 @@ def stack(request: pytest.FixtureRequest, services: Services, drill_work: Path) 
     name = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower().removeprefix("test_")).strip("_")[:30]
     with running_stack(name, services, drill_work) as running:
         yield running
+        # Recovery must be by itself: no process the drill did not kill may have exited.
+        exited = {name: proc.returncode for name, proc in running.procs.items() if proc.poll() is not None}
+        assert not exited, f"processes exited during the drill: {exited}"
 
 
 _timings: list[tuple[str, dict[str, float]]] = []

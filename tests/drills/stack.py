@@ -152,8 +152,8 @@ class Stack:
     def _spawn(self, name: str) -> subprocess.Popen:
         commands = {
             "web": gunicorn("config.wsgi", self.port, workers=2, threads=4),
-            # Threads: a send waits on Twitter, not on the CPU, and two cores are shared.
-            "worker": celery_worker(queues="celery,send,sandbox", concurrency=4, pool="threads"),
+            # Prefork, as the Procfile runs it.
+            "worker": celery_worker(queues="celery,send,sandbox", concurrency=2),
             "beat": [
                 str(Path(sys.executable).parent / "celery"),
                 "-A",
