@@ -3,6 +3,7 @@ migrated database, an empty Redis db 6, its proxies and its own Roost processes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections.abc import Iterator
@@ -28,7 +29,9 @@ def drill_work(services: Services) -> Path:
 
 @pytest.fixture
 def stack(request: pytest.FixtureRequest, services: Services, drill_work: Path) -> Iterator[Stack]:
-    name = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower().removeprefix("test_")).strip("_")[:30]
+    # Short enough for a database name; parametrized drills get a suffix of their own.
+    digest = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:6]
+    name = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower().removeprefix("test_")).strip("_")[:24] + "_" + digest
     with running_stack(name, services, drill_work) as running:
         yield running
         # Recovery must be by itself: no process the drill did not kill may have exited.
