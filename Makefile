@@ -2,7 +2,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-v2 lint format clean
+.PHONY: run test test-v2 drills lint format clean
 
 ## make run: start Roost (web + worker + beat) on the embedded defaults at http://127.0.0.1:8000
 run: $(VENV)/.runtime-installed
@@ -19,6 +19,12 @@ test: $(VENV)/.dev-installed
 ## make test-v2: the end-to-end, intake, sign-in, sending and bot tests again on the X API v2 wire
 test-v2: $(VENV)/.dev-installed
 	TWITTER_API_VERSION=2 $(BIN)/python -m pytest tests/e2e tests/webhooks tests/accounts tests/engagement tests/twitter
+
+## make drills: fault drills against real processes (needs PostgreSQL and Redis; see docs/reliability.md)
+## DATABASE_URL / REDIS_URL name the servers (default: local, postgres user); only databases
+## roost_drills* and Redis db 6 are used.
+drills: $(VENV)/.dev-installed
+	ROOST_DRILLS=1 $(BIN)/python -m pytest tests/drills --timeout 600 -v
 
 ## make format: apply ruff's fixes and formatting
 format: $(VENV)/.dev-installed

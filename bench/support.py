@@ -24,14 +24,15 @@ PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/9"
 
 
-def roost_env(port: int, *, database: str, **overrides: str) -> dict[str, str]:
-    """Production settings (DEBUG off) on local PostgreSQL and Redis."""
+def roost_env(port: int, *, database: str, pg: str = PG, redis: str = REDIS, **overrides: str) -> dict[str, str]:
+    """Production settings (DEBUG off) on local PostgreSQL and Redis (the fault drills in
+    tests/drills pass their proxies' addresses as ``pg`` and ``redis``)."""
     env = dict(os.environ)
     env.update(
         DEBUG="0",
         SECRET_KEY="bench-secret-key-" + "x" * 40,
-        DATABASE_URL=f"{PG}/{database}",
-        REDIS_URL=REDIS,
+        DATABASE_URL=f"{pg}/{database}",
+        REDIS_URL=redis,
         TOKEN_ENCRYPTION_KEYS="gazkUg7KWeGeCJ8iL8JTHjYWJimw1-GWEyWC2AIL5Eo=",
         PUBLIC_URL=f"http://127.0.0.1:{port}",
         ALLOWED_HOSTS="127.0.0.1",

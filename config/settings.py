@@ -189,7 +189,16 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Without timeouts a Redis that vanishes from the network (no reset, no answer)
+            # holds every request touching the cache forever; with them it is an error callers
+            # can handle (found by the Redis fault drill).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
 else:
     # A file cache is shared by the web and worker processes, unlike locmem.
     CACHES = {

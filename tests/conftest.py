@@ -25,6 +25,10 @@ from tests.helpers import wait_until
 
 USING_REDIS = bool(os.environ.get("REDIS_URL"))
 
+# The fault drills start real processes and break their connections on purpose: they run
+# with `make drills` (which sets ROOST_DRILLS=1), never as part of the normal suite.
+collect_ignore = [] if os.environ.get("ROOST_DRILLS") == "1" else ["drills"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -149,6 +149,25 @@ class TestRateLimit:
         with time_machine.travel(datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC), tick=False):
             assert [api.get("/accounts").status_code for _ in range(6)] == [200] * 5 + [429]
 
+    def test_with_the_cache_down_requests_are_served_uncounted(self, api_as, bob, monkeypatch):
+        # Redis holds the counters; an outage must not turn every API call (replies included)
+        # into a 500 while the rows they write are perfectly safe in PostgreSQL.
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        from engagement.api import auth
+
+        class Unreachable:
+            def __getattr__(self, name):
+                def refuse(*args, **kwargs):
+                    raise RedisConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+                return refuse
+
+        monkeypatch.setattr(auth, "cache", Unreachable())
+        api = api_as(bob)
+
+        assert [api.get("/accounts").status_code for _ in range(5)] == [200] * 5
+
 
 def test_a_session_does_not_authenticate_the_api(client, bob, conversation):
     # Only tokens: a browser's cookies must not let a third-party page call the API as its user.

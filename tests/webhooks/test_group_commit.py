@@ -126,3 +126,21 @@ def test_the_fast_path_checks_the_host_and_leaves_other_urls_to_django():
     assert not WebhookEvent.objects.exists()
     assert call("GET", "/healthz") == 200
     assert call("GET", "/") == 302  # the dashboard, through Django's whole stack (login first)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_hangs_does_not_hold_the_next_commit(monkeypatch):
+    # Redis accepting connections and never answering holds a publish for its socket timeout;
+    # the writer rings on another thread, so the next delivery is committed meanwhile.
+    from webhooks.tasks import events_doorbell
+
+    monkeypatch.setattr(intake, "COMMIT_TIMEOUT_SECONDS", 2.0)
+    gate = threading.Event()
+    monkeypatch.setattr(events_doorbell, "ring", lambda: gate.wait(10))
+    try:
+        store(1)
+        store(2)
+        store(3)
+    finally:
+        gate.set()
+    assert WebhookEvent.objects.count() == 3

@@ -105,3 +105,17 @@ def test_an_event_accepted_while_the_broker_was_down_is_processed_once_it_is_bac
         assert webhook_events_sweep() == 1
     wait_until(lambda: Message.objects.filter(text="while redis was down").exists(), what="the swept event")
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.PROCESSED
+
+
+def test_events_of_a_batch_interrupted_by_a_database_outage_are_handed_out_within_two_minutes():
+    # A worker claimed a batch and then lost PostgreSQL: it could not record the outcome, so
+    # the events stay `processing` until the sweep decides the claim is stale.
+    TwitterAccountFactory(twitter_user_id=BRAND_ID)
+    event = WebhookEvent.objects.create(body=encode(direct_messages(message_event())).decode(), for_user_id=BRAND_ID)
+    claimed_at = timezone.now()
+    WebhookEvent.objects.filter(pk=event.pk).update(status=WebhookEvent.Status.PROCESSING, claimed_at=claimed_at)
+
+    with time_machine.travel(claimed_at + timezone.timedelta(seconds=90)):
+        assert webhook_events_sweep() == 1
+
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.PENDING

@@ -46,7 +46,11 @@ BATCH = 20  # small batches: an event arriving mid-batch waits less for the next
 BUDGET_SECONDS = 20.0
 DRAIN_SLOTS = 2
 RETRY_AFTER = timedelta(minutes=1)  # the sweep hands out events left unprocessed this long
-STALE_CLAIM = timedelta(minutes=5)  # a worker that claimed an event this long ago has died
+# A drain stops claiming once its budget is spent, so a claim three budgets old belongs to a
+# worker that died or lost the database mid-batch. (It was 5 minutes: after a PostgreSQL blip
+# the events of the interrupted batch waited that long, found by the PostgreSQL fault drill.
+# Processing is idempotent per Twitter event id, so an early hand-out is harmless.)
+STALE_CLAIM = timedelta(seconds=BUDGET_SECONDS * 3)
 SWEEP_BATCH = 500
 
 
