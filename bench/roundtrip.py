@@ -94,10 +94,25 @@ def replies(brand_id: str) -> dict[int, tuple[float, int]]:
         return {recipient: (float(first), count) for recipient, first, count in cursor.fetchall()}
 
 
-def inbound_count() -> int:
+def scalar(sql: str) -> int:
     with psycopg2.connect(f"{PG}/{DB_NAME}") as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM engagement_message WHERE direction = 'inbound'")
+        cursor.execute(sql)
         return cursor.fetchone()[0]
+
+
+def inbound_count() -> int:
+    return scalar("SELECT count(*) FROM engagement_message WHERE direction = 'inbound'")
+
+
+def waiting_counts() -> tuple[int, int]:
+    """Work accepted but not finished when the run stops: webhook events not yet processed and
+    replies not yet sent. Neither is lost: both are rows a worker picks up when it runs."""
+    events = scalar("SELECT count(*) FROM webhooks_webhookevent WHERE status IN ('pending', 'processing')")
+    replies = scalar(
+        "SELECT count(*) FROM engagement_message WHERE direction = 'outbound' "
+        "AND status IN ('queued', 'sending', 'unknown')"
+    )
+    return events, replies
 
 
 def main() -> None:
@@ -172,6 +187,7 @@ def main() -> None:
         time.sleep(3)  # a doubled reply would show up by now
         answered = replies(brand_id)
         received = inbound_count()
+        events_waiting, replies_waiting = waiting_counts()
 
     latencies = [
         (answered[FIRST_CUSTOMER + n][0] - sent_at[n]) * 1000 for n in range(total) if FIRST_CUSTOMER + n in answered
@@ -182,7 +198,12 @@ def main() -> None:
         "webhook_post_p99_ms": round(percentile(post_ms, 0.99), 1),
         "inbound_recorded": received,
         "bot_replies_accepted": len(answered),
-        "lost": total - len(answered),
+        "not_answered_when_stopped": total - len(answered),
+        "webhook_events_waiting": events_waiting,
+        "replies_waiting": replies_waiting,
+        # Accepted (200) but neither answered nor waiting in a row: really gone.
+        "lost": max(received - len(answered) - replies_waiting, 0)
+        + max(total - len(failures) - received - events_waiting, 0),
         "doubled": sum(1 for _, count in answered.values() if count > 1),
         "roundtrip_p50_ms": round(percentile(latencies, 0.50), 1),
         "roundtrip_p95_ms": round(percentile(latencies, 0.95), 1),

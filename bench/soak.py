@@ -82,6 +82,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=600)
     parser.add_argument("--restart-at", type=int, default=300)
     parser.add_argument("--sample-every", type=int, default=10)
+    parser.add_argument(
+        "--drain-wait", type=int, default=600, help="seconds to wait after the load for the worker to catch up"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -135,7 +138,7 @@ def main() -> None:
                 restarted = True
             load.join(timeout=args.sample_every)
         load_ended = time.monotonic()
-        while database_counts()[1] and time.monotonic() - load_ended < 600:
+        while database_counts()[1] and time.monotonic() - load_ended < args.drain_wait:
             time.sleep(1)
         drained_after = round(time.monotonic() - load_ended, 1)
         stored_after, waiting = database_counts()
