@@ -15,6 +15,18 @@ from webhooks.services import intake
 from webhooks.services.intake import IntakeUnavailable, webhook_event_store
 
 
+@pytest.fixture(autouse=True)
+def doorbell_rings(monkeypatch) -> list[bool]:
+    """These tests are about storing. The writer rings the doorbell on its own thread, a moment
+    after the 200: left alone, that ring can reach the session's Celery worker after the test,
+    which would then process events while the database is flushed under it."""
+    from webhooks.tasks import events_doorbell
+
+    rings: list[bool] = []
+    monkeypatch.setattr(events_doorbell, "ring", lambda: rings.append(True))
+    return rings
+
+
 def store(n: int) -> None:
     payload = p.direct_messages(p.message_event(text=f"burst {n}"))
     webhook_event_store(body=p.encode(payload).decode(), payload=payload)
