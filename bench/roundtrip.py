@@ -185,9 +185,11 @@ def main() -> None:
         while time.time() < deadline and len(replies(brand_id)) < total - len(failures):
             time.sleep(0.5)
         time.sleep(3)  # a doubled reply would show up by now
-        answered = replies(brand_id)
-        received = inbound_count()
+        # What waits is read before what is done: work finishing between the two reads is then
+        # counted twice (harmless), never missed (which would look like a loss).
         events_waiting, replies_waiting = waiting_counts()
+        received = inbound_count()
+        answered = replies(brand_id)
 
     latencies = [
         (answered[FIRST_CUSTOMER + n][0] - sent_at[n]) * 1000 for n in range(total) if FIRST_CUSTOMER + n in answered
