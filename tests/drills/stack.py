@@ -212,6 +212,16 @@ class Stack:
         finally:
             connection.close()
 
+    def messages_recorded(self, event_ids: list[str]) -> int:
+        """Customer messages recorded for these Twitter event ids (each at most once)."""
+        rows = self.sql(
+            "SELECT count(*), count(DISTINCT external_id) FROM engagement_message WHERE external_id = ANY(%s)",
+            [event_ids],
+        )
+        total, distinct = rows[0]
+        assert total == distinct, "an event was recorded twice"
+        return total
+
     def post_webhook(self, body: bytes, *, session: requests.Session | None = None, timeout: float = 15) -> int:
         try:
             response = (session or requests).post(

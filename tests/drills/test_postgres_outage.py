@@ -69,7 +69,9 @@ def test_every_event_answered_200_during_a_postgres_outage_is_processed(
     accepted = [event_id for _, event_id, status in answers if status == 200]
     by_phase = Counter((name, status) for name, _, status in answers)
     wait_until(
-        lambda: processed(stack, accepted) == len(accepted), timeout=240, what="every accepted event to be processed"
+        lambda: stack.messages_recorded(accepted) == len(accepted),
+        timeout=240,
+        what="every accepted event to be processed",
     )
     processed_in = elapsed_since(back_at)
     # The same processes serve again once PostgreSQL is back: the last seconds are all 200s.
@@ -81,12 +83,3 @@ def test_every_event_answered_200_during_a_postgres_outage_is_processed(
         **{f"{name}_{status}": count for (name, status), count in sorted(by_phase.items())},
         all_processed_after_pg_returned_s=processed_in,
     )
-
-
-def processed(stack: Stack, event_ids: list[str]) -> int:
-    rows = stack.sql(
-        "SELECT count(*), count(DISTINCT external_id) FROM engagement_message WHERE external_id = ANY(%s)", [event_ids]
-    )
-    total, distinct = rows[0]
-    assert total == distinct, "an event was recorded twice"
-    return total
