@@ -21,7 +21,7 @@ from engagement.forms import buttons_from_json, quick_replies_from_json
 from engagement.models import Attachment, Conversation, CustomProfile, Message
 from engagement.selectors.profiles import custom_profiles_for_account
 from engagement.services.conversations import conversation_touch
-from integrations.twitter import TwitterValidationError
+from integrations.twitter import TwitterValidationError, wire_capabilities
 from integrations.twitter.validation import validate_message, validate_tweet
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ def _check(
     # line, so any profile of this account that is not being deleted will do.
     usable = custom_profiles_for_account(brand=conversation.brand, account=account)
     if custom_profile is not None and not usable.filter(pk=custom_profile.pk).exists():
-        raise ReplyError("custom_profile_id", "choose a custom profile of this account that is synced with Twitter")
+        state = "synced with Twitter" if wire_capabilities().custom_profiles else "not being deleted"
+        raise ReplyError("custom_profile_id", f"choose a custom profile of this account that is {state}")
     if attachment is not None and (
         attachment.brand_id != conversation.brand_id
         or attachment.message_id is not None

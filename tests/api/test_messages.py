@@ -237,6 +237,7 @@ def test_an_invalid_reply_is_a_400_naming_the_field_and_nothing_is_queued(api_as
     assert outbound() == []
 
 
+@pytest.mark.needs_wire("custom_profiles")
 def test_a_profile_that_is_not_synced_or_of_another_account_is_refused(api_as, bob, conversation):
     pending = CustomProfileFactory(account=conversation.account, sync_state=SyncState.PENDING)
     elsewhere = CustomProfileFactory(
@@ -250,6 +251,25 @@ def test_a_profile_that_is_not_synced_or_of_another_account_is_refused(api_as, b
             "custom_profile_id": ["choose a custom profile of this account that is synced with Twitter"]
         }
     assert outbound() == []
+
+
+def test_on_a_wire_without_custom_profiles_any_but_a_deleting_profile_signs_the_reply(
+    api_as, bob, conversation, settings
+):
+    # On X API v2 a custom profile is only a signature line: nothing syncs, so "pending" is fine.
+    settings.TWITTER_API_VERSION = "2"
+    pending = CustomProfileFactory(account=conversation.account, sync_state=SyncState.PENDING)
+    deleting = CustomProfileFactory(account=conversation.account, twitter_id="6", sync_state=SyncState.DELETING)
+    api = api_as(bob)
+
+    refused = api.post(messages_url(conversation), {"text": "hi", "custom_profile_id": str(deleting.public_id)})
+    assert error_fields(refused) == {
+        "custom_profile_id": ["choose a custom profile of this account that is not being deleted"]
+    }
+    assert outbound() == []
+    accepted = api.post(messages_url(conversation), {"text": "hi", "custom_profile_id": str(pending.public_id)})
+    assert accepted.status_code == 202
+    assert [m.custom_profile_id for m in outbound()] == [pending.pk]
 
 
 def test_another_brands_custom_profile_is_refused_as_unknown(api_as, bob, conversation, brand_b):
