@@ -92,7 +92,9 @@ def gunicorn(app: str, port: int, *, workers: int, threads: int, extra: list[str
     ]
 
 
-def celery_worker(*, queues: str, concurrency: int, nice: int = 0, pool: str = "prefork") -> list[str]:
+def celery_worker(
+    *, queues: str, concurrency: int, nice: int = 0, pool: str = "prefork", loglevel: str = "WARNING"
+) -> list[str]:
     command = [
         str(BIN / "celery"),
         "-A",
@@ -105,7 +107,7 @@ def celery_worker(*, queues: str, concurrency: int, nice: int = 0, pool: str = "
         "--pool",
         pool,
         "--loglevel",
-        "WARNING",
+        loglevel,
     ]
     return ["nice", "-n", str(nice), *command] if nice else command
 

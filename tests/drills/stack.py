@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -28,6 +29,9 @@ import requests
 from bench.support import ROOT, celery_worker, gunicorn, roost_env, sign, wait_for_port
 from tests.drills.proxy import TcpProxy, free_port
 from tests.drills.world import SETUP
+from tests.helpers import wait_until
+
+SWEEP_MESSAGES = "engagement.tasks.sending.sweep_messages"
 
 TEMPLATE_DB = "roost_drills_template"
 REDIS_DB = 6
@@ -152,8 +156,8 @@ class Stack:
     def _spawn(self, name: str) -> subprocess.Popen:
         commands = {
             "web": gunicorn("config.wsgi", self.port, workers=2, threads=4),
-            # Prefork, as the Procfile runs it.
-            "worker": celery_worker(queues="celery,send,sandbox", concurrency=2),
+            # Prefork, as the Procfile runs it; at INFO, so a drill can see which tasks ran.
+            "worker": celery_worker(queues="celery,send,sandbox", concurrency=2, loglevel="INFO"),
             "beat": [
                 str(Path(sys.executable).parent / "celery"),
                 "-A",
@@ -259,6 +263,24 @@ class Stack:
             [int(self.world.brand_twitter_id), texts],
         )
         return dict(rows)
+
+    def task_runs(self, task: str) -> int:
+        """How many times the worker (any of its incarnations: the log is appended) finished
+        ``task``."""
+        path = self.work / f"{self.name}-worker.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return len(re.findall(rf"Task {re.escape(task)}\[[^\]]+\] succeeded", text))
+
+    def wait_for_sweeps(self, runs: int = 2, timeout: float = 60) -> None:
+        """Until the message sweep has run ``runs`` more times: anything it would send again
+        has then gone out. Waiting on the sweep itself, not on a guess of its period, also
+        fails loudly if beat or the worker stopped sweeping."""
+        before = self.task_runs(SWEEP_MESSAGES)
+        wait_until(
+            lambda: self.task_runs(SWEEP_MESSAGES) >= before + runs,
+            timeout=timeout,
+            what=f"{runs} more runs of the message sweep",
+        )
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         path = self.work / f"{self.name}-{name}.log"

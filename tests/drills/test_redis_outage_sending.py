@@ -37,7 +37,7 @@ def test_replies_queued_while_redis_is_unreachable_go_out_once_each_after_it_ret
         lambda: set(stack.message_statuses(texts).values()) == {"sent"}, timeout=120, what="every reply to be sent"
     )
     sent_after = elapsed_since(returned)
-    time.sleep(12)  # one more sweep: a reply sent twice would show now
+    stack.wait_for_sweeps()  # a reply sent twice would show now
     assert stack.sandbox_dm_counts(texts) == dict.fromkeys(texts, 1)
     assert set(stack.message_statuses(texts).values()) == {"sent"}
     timings.update(

@@ -37,7 +37,7 @@ def test_replies_through_bursts_of_429s_and_500s_are_sent_once_each_after_the_re
         lambda: set(stack.message_statuses(texts).values()) == {"sent"}, timeout=120, what="every reply to be sent"
     )
     all_sent = elapsed_since(started)
-    time.sleep(12)  # another sweep: a second send would show now
+    stack.wait_for_sweeps()  # a second send would show now
     assert stack.sandbox_dm_counts(texts) == dict.fromkeys(texts, 1)
     assert stack.sql("SELECT count(*) FROM sandbox_sandboxfault") == [(0,)], "both bursts were met"
     [(earliest,)] = stack.sql(
