@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from celery import Task
+from django.core.cache import cache
 from django.db import transaction
 from kombu.connection import ConnectionPool
 
@@ -76,39 +77,72 @@ def reset_publish_pools() -> None:
 class Doorbell:
     """A coalescing "there is work" signal for a task that drains rows (no arguments).
 
-    Each process publishes at most once per ``window``; a ring inside the window schedules one
-    trailing publish at its end. Every ring is therefore followed by a publish that happens
-    after it, so work committed before a ring is always seen by a task that runs after it,
-    while a burst of thousands of events costs a handful of broker messages.
+    ``ring()`` never blocks: it wakes this process's doorbell thread, which publishes at most
+    once per ``window`` (rings during a publish or the window collapse into one more pass after
+    it, so every ring is followed by a publish that happens after it).
+
+    A publish is also skipped while one published earlier is still waiting in the broker: the
+    task calls ``answer()`` before it reads any row, so it will see everything committed before
+    the ring that was skipped. The mark lives in the shared cache (Redis, or the file cache in
+    development) and expires after ``pending_timeout``, so a message the broker lost cannot
+    silence the bell for longer than that. A burst of thousands of events a second thus costs
+    a cache write per ring and a handful of broker messages, not a publish per event.
     """
 
-    def __init__(self, task: Task, *, window: float = 0.02, queue: str | None = None) -> None:
+    def __init__(self, task: Task, *, window: float = 0.02, pending_timeout: int = 3, queue: str | None = None) -> None:
         self.task = task
         self.window = window
+        self.pending_timeout = pending_timeout
         self.queue = queue
         self._lock = threading.Lock()
-        self._last = 0.0
-        self._trailing: threading.Timer | None = None
+        self._wake = threading.Event()
+        self._pid: int | None = None
+
+    @property
+    def pending_key(self) -> str:
+        return f"roost:doorbell:{self.task.name}"
 
     def ring(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            wait = self._last + self.window - now
-            if wait <= 0:
-                self._last = now
-            else:
-                if self._trailing is None:
-                    self._trailing = threading.Timer(wait, self._ring_trailing)
-                    self._trailing.daemon = True
-                    self._trailing.start()
-                return
-        enqueue_now(self.task, queue=self.queue)
+        self._ensure_thread()
+        self._wake.set()
 
     def ring_on_commit(self) -> None:
         transaction.on_commit(self.ring, robust=True)
 
-    def _ring_trailing(self) -> None:
+    def answer(self) -> None:
+        """Called by the task as it starts: rings from now on need a publish of their own.
+        (Also whenever the published message is known to be gone, as after a queue purge.)"""
+        try:
+            cache.delete(self.pending_key)
+        except Exception as error:  # the mark then lapses on its own
+            logger.warning("could not clear the doorbell mark for %s (%s)", self.task.name, error)
+
+    def publish(self) -> None:
+        """One pass of the doorbell thread (also called directly by tests)."""
+        try:
+            already_rung = not cache.add(self.pending_key, True, timeout=self.pending_timeout)
+        except Exception:  # cache down: publishing is the safe side
+            already_rung = False
+        if already_rung:
+            return
+        if not enqueue_now(self.task, queue=self.queue):
+            self.answer()  # nothing is waiting in the broker: let the next ring try again
+
+    def _ensure_thread(self) -> None:
+        if self._pid == os.getpid():
+            return
         with self._lock:
-            self._trailing = None
-            self._last = time.monotonic()
-        enqueue_now(self.task, queue=self.queue)
+            if self._pid != os.getpid():  # a thread inherited across a fork is not running here
+                self._wake = threading.Event()
+                threading.Thread(target=self._run, name=f"doorbell-{self.task.name}", daemon=True).start()
+                self._pid = os.getpid()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                self.publish()
+            except Exception:  # the thread must survive anything; the sweeps cover the gap
+                logger.exception("the doorbell for %s failed to publish", self.task.name)
+            time.sleep(self.window)

@@ -12,6 +12,7 @@ def process_webhook_events() -> None:
     """Drain the stored events waiting to be processed (rung by the intake and the sweep)."""
     from webhooks.services import webhook_events_process_pending
 
+    events_doorbell.answer()  # before reading any row: see Doorbell
     webhook_events_process_pending()
 
 

@@ -17,8 +17,8 @@ from webhooks.services.intake import IntakeUnavailable, webhook_event_store
 
 @pytest.fixture(autouse=True)
 def doorbell_rings(monkeypatch) -> list[bool]:
-    """These tests are about storing. The writer rings the doorbell on its own thread, a moment
-    after the 200: left alone, that ring can reach the session's Celery worker after the test,
+    """These tests are about storing. The doorbell publishes from its own thread, a moment
+    after the 200: left alone, that publish can reach the session's Celery worker after the test,
     which would then process events while the database is flushed under it."""
     from webhooks.tasks import events_doorbell
 
@@ -54,7 +54,7 @@ def test_a_failed_commit_is_reported_and_the_request_answers_500(client, monkeyp
     def broken(*args, **kwargs):
         raise OperationalError("the database went away")
 
-    monkeypatch.setattr(WebhookEvent.objects, "bulk_create", broken)
+    monkeypatch.setattr(intake, "insert_events", broken)
     with pytest.raises(IntakeUnavailable):
         store(1)
     assert p.post_signed(client, p.direct_messages(p.message_event())).status_code == 500
@@ -68,13 +68,13 @@ def test_a_failed_commit_is_reported_and_the_request_answers_500(client, monkeyp
 def test_a_commit_that_never_comes_is_a_500_not_a_hang(monkeypatch):
     monkeypatch.setattr(intake, "COMMIT_TIMEOUT_SECONDS", 0.2)
     gate = threading.Event()
-    original = WebhookEvent.objects.bulk_create
+    original = intake.insert_events
 
     def slow(*args, **kwargs):
         gate.wait(5)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(WebhookEvent.objects, "bulk_create", slow)
+    monkeypatch.setattr(intake, "insert_events", slow)
     try:
         with pytest.raises(IntakeUnavailable, match="not committed within"):
             store(1)
@@ -143,14 +143,23 @@ def test_the_fast_path_checks_the_host_and_leaves_other_urls_to_django():
 @pytest.mark.django_db(transaction=True)
 def test_a_broker_that_hangs_does_not_hold_the_next_commit(monkeypatch):
     # Redis accepting connections and never answering holds a publish for its socket timeout;
-    # the writer rings on another thread, so the next delivery is committed meanwhile.
+    # the doorbell publishes on its own thread, so the next delivery is committed meanwhile.
+    from config.queue import Doorbell
     from webhooks.tasks import events_doorbell
 
     monkeypatch.setattr(intake, "COMMIT_TIMEOUT_SECONDS", 2.0)
     gate = threading.Event()
-    monkeypatch.setattr(events_doorbell, "ring", lambda: gate.wait(10))
+    publishing = threading.Event()
+
+    def hanging_publish() -> None:
+        publishing.set()
+        gate.wait(10)
+
+    monkeypatch.setattr(events_doorbell, "ring", Doorbell.ring.__get__(events_doorbell))
+    monkeypatch.setattr(events_doorbell, "publish", hanging_publish)
     try:
         store(1)
+        assert publishing.wait(5)
         store(2)
         store(3)
     finally:
