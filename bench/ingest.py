@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 import psycopg2
-from support import BIN, PG, ROOT, process, reset_database, roost_env, sign, wait_for_port
+from support import BIN, PG, ROOT, CpuMeter, process, reset_database, roost_env, sign, wait_for_port
 from support import gunicorn as gunicorn_command
 
 BRAND_USER_ID = "4337869213"
@@ -196,7 +196,10 @@ def main() -> None:
             time.sleep(0.5)
         stored_before, _ = database_counts()
         load_started = time.monotonic()
+        meter = CpuMeter()
+        meter.start()
         roost = run_wrk(roost_port, bodies, args, args.duration)
+        cpu = meter.stop()
         load_ended = time.monotonic()
         stored_after, backlog = database_counts()
         while True:
@@ -228,6 +231,8 @@ def main() -> None:
         "worker_drain_rate_eps": round(processed / drain_seconds) if drain_seconds else None,
         "drained_within_s": round(drained_at - load_ended, 1),
         "still_waiting": waiting,
+        # Where the time went while wrk ran: CPU per stored event of each part.
+        "cpu_ms_per_event": {part: round(seconds * 1000 / max(stored, 1), 2) for part, seconds in cpu.items()},
     }
     print(json.dumps(report, indent=2))
     print(f"logs: {work}")

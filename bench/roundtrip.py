@@ -27,6 +27,7 @@ import psycopg2
 import requests
 from support import (
     PG,
+    CpuMeter,
     celery_worker,
     django_shell,
     gunicorn,
@@ -174,6 +175,8 @@ def main() -> None:
     ):
         wait_for_port(port)
         time.sleep(3)  # let the worker connect before the clock starts
+        meter = CpuMeter()
+        meter.start()
         start = time.time()
         with ThreadPoolExecutor(max_workers=64) as pool:
             for n in range(total):
@@ -184,6 +187,7 @@ def main() -> None:
         deadline = time.time() + 120
         while time.time() < deadline and len(replies(brand_id)) < total - len(failures):
             time.sleep(0.5)
+        cpu = meter.stop()
         time.sleep(3)  # a doubled reply would show up by now
         # What waits is read before what is done: work finishing between the two reads is then
         # counted twice (harmless), never missed (which would look like a loss).
@@ -211,6 +215,9 @@ def main() -> None:
         "roundtrip_p95_ms": round(percentile(latencies, 0.95), 1),
         "roundtrip_p99_ms": round(percentile(latencies, 0.99), 1),
         "roundtrip_max_ms": round(max(latencies), 1) if latencies else None,
+        # Where the time went: CPU per DM of each part (the sandbox's share is in gunicorn and
+        # the worker, as it runs inside them).
+        "cpu_ms_per_dm": {part: round(seconds * 1000 / total, 1) for part, seconds in cpu.items()},
     }
     print(json.dumps(report, indent=2))
     print(f"logs: {work}")

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,3 +144,61 @@ def percentile(values: list[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+class CpuMeter:
+    """CPU seconds spent by each part of the stack (gunicorn, the Celery worker, PostgreSQL,
+    Redis) between ``start()`` and ``stop()``, read from /proc: where a benchmark's time goes.
+
+    Processes are told apart by their command line; one that exits in between counts with the
+    CPU it had when last seen (read every ``interval`` seconds)."""
+
+    PARTS = (("gunicorn", "gunicorn"), ("celery", "celery worker"), ("postgres", "postgres"), ("redis", "redis"))
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._last: dict[int, tuple[str, float]] = {}
+        self._start: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _part(self, command: str) -> str | None:
+        for needle, name in self.PARTS:
+            if needle in command:
+                return name
+        return None
+
+    def _read(self) -> dict[str, float]:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    command = handle.read().replace(b"\0", b" ").decode(errors="replace")
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # exited while we looked
+            part = self._part(command)
+            if part is not None:
+                self._last[int(entry)] = (part, (int(fields[11]) + int(fields[12])) / self._tick)
+        totals: dict[str, float] = {}
+        for part, seconds in self._last.values():
+            totals[part] = totals.get(part, 0.0) + seconds
+        return totals
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._read()
+
+    def start(self) -> None:
+        self._start = self._read()
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds per part since ``start()``."""
+        self._stop.set()
+        self._thread.join()
+        end = self._read()
+        return {part: round(end.get(part, 0.0) - self._start.get(part, 0.0), 2) for part in sorted(end)}

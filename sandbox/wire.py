@@ -7,11 +7,13 @@ user objects carry both ``id`` (number) and ``id_str``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.templatetags.static import static
 
 from sandbox.conf import sandbox_setting
@@ -19,6 +21,7 @@ from sandbox.ids import epoch_ms
 from sandbox.models import (
     SandboxCustomProfile,
     SandboxDirectMessage,
+    SandboxFollow,
     SandboxMedia,
     SandboxTweet,
     SandboxUser,
@@ -59,15 +62,33 @@ def profile_image_url(user: SandboxUser) -> str:
     return sandbox_url("").removesuffix("/sandbox") + static("sandbox/default_profile.svg")
 
 
+COUNTS = ("followers_count", "friends_count", "statuses_count")
+
+
+def _count_of(model: type[models.Model], field: str) -> Subquery:
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=models.IntegerField())
+
+
+def _counts_by_user(users: Iterable[SandboxUser]) -> dict[int, dict[str, int]]:
+    """Followers, friends and Tweets of several users in one query (each event carries them)."""
+    rows = (
+        SandboxUser.objects.filter(pk__in=[user.pk for user in users])
+        .annotate(
+            followers_count=_count_of(SandboxFollow, "target"),
+            friends_count=_count_of(SandboxFollow, "source"),
+            statuses_count=_count_of(SandboxTweet, "author"),
+        )
+        .values("pk", *COUNTS)
+    )
+    return {row["pk"]: {name: row[name] or 0 for name in COUNTS} for row in rows}
+
+
 def _counts(user: SandboxUser) -> dict[str, int]:
-    return {
-        "followers_count": user.followers.count(),
-        "friends_count": user.following.count(),
-        "statuses_count": user.tweets.count(),
-    }
+    return _counts_by_user([user]).get(user.pk, dict.fromkeys(COUNTS, 0))
 
 
-def users_map_entry(user: SandboxUser) -> dict[str, Any]:
+def users_map_entry(user: SandboxUser, counts: dict[str, int] | None = None) -> dict[str, Any]:
     """A user in an event's ``users`` map (§5.1): cut down, with ``created_timestamp``."""
     entry: dict[str, Any] = {
         "id": user.id_str,
@@ -81,14 +102,15 @@ def users_map_entry(user: SandboxUser) -> dict[str, Any]:
         entry["description"] = user.description
     if user.url:
         entry["url"] = user.url
-    entry.update({"protected": user.protected, "verified": user.verified, **_counts(user)})
+    entry.update({"protected": user.protected, "verified": user.verified, **(counts or _counts(user))})
     # Twitter really sends the string "null" here; only the https URL is usable.
     entry.update({"profile_image_url": "null", "profile_image_url_https": profile_image_url(user)})
     return entry
 
 
 def users_map(*users: SandboxUser) -> dict[str, dict[str, Any]]:
-    return {user.id_str: users_map_entry(user) for user in users}
+    counts = _counts_by_user(users)
+    return {user.id_str: users_map_entry(user, counts.get(user.pk)) for user in users}
 
 
 def user_json(user: SandboxUser) -> dict[str, Any]:

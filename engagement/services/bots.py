@@ -82,7 +82,6 @@ def _rules_for(conversation: Conversation) -> list[BotRule]:
     return list(
         BotRule.objects.filter(brand_id=conversation.brand_id, enabled=True)
         .filter(Q(account__isnull=True) | Q(account_id=conversation.account_id))
-        .select_related("add_label")
         .order_by("priority", "pk")
     )
 
@@ -90,28 +89,40 @@ def _rules_for(conversation: Conversation) -> list[BotRule]:
 def bots_respond(*, message_id: int) -> Message | None:
     """Let the brand's rules answer a customer's new message. Returns the bot's reply, if any."""
     message = Message.objects.select_related("conversation__account", "brand").filter(pk=message_id).first()
-    if message is None or message.direction != Message.Direction.INBOUND or message.origin != Message.Origin.CUSTOMER:
+    return bots_answer(message) if message is not None else None
+
+
+def bots_answer(message: Message) -> Message | None:
+    """``bots_respond`` for a message already at hand with its conversation (as webhook
+    processing has it, having just recorded both): no need to load them again."""
+    if message.direction != Message.Direction.INBOUND or message.origin != Message.Origin.CUSTOMER:
         return None
     conversation = message.conversation
     if conversation.kind != Conversation.Kind.DIRECT_MESSAGE or not conversation.bot_active or conversation.assignee_id:
         return None
+    rules = _rules_for(conversation)
+    if not rules:
+        return None  # most brands' most messages: nothing more to look up
     now = timezone.now()
     with log_context(
         brand=message.brand.slug, conversation=str(conversation.public_id), message=str(message.public_id)
     ):
-        recent = conversation.messages.filter(
-            origin=Message.Origin.BOT, created_at__gte=now - timedelta(hours=1)
-        ).count()
-        if recent >= MAX_REPLIES_PER_HOUR:
-            logger.warning("bot stays quiet: %d automatic replies in the last hour (loop guard)", recent)
-            return None
-        first_message = not conversation.messages.filter(
-            direction=Message.Direction.INBOUND, pk__lt=message.pk
-        ).exists()
-        for rule in _rules_for(conversation):
-            if rule_matches(rule, message, first_message=first_message, at=now):
-                logger.info("bot rule %r matched", rule.name)
-                return _apply(rule, conversation)
+        first_message = None
+        if any(rule.trigger == BotRule.Trigger.FIRST_MESSAGE for rule in rules):
+            first_message = not conversation.messages.filter(
+                direction=Message.Direction.INBOUND, pk__lt=message.pk
+            ).exists()
+        for rule in rules:
+            if not rule_matches(rule, message, first_message=bool(first_message), at=now):
+                continue
+            recent = conversation.messages.filter(
+                origin=Message.Origin.BOT, created_at__gte=now - timedelta(hours=1)
+            ).count()
+            if recent >= MAX_REPLIES_PER_HOUR:
+                logger.warning("bot stays quiet: %d automatic replies in the last hour (loop guard)", recent)
+                return None
+            logger.info("bot rule %r matched", rule.name)
+            return _apply(rule, conversation)
     return None
 
 

@@ -24,7 +24,7 @@ def conversation_for_inbound(
     conversations = Conversation.objects.filter(account=account, contact=contact, kind=kind)
     open_one = conversations.exclude(status=Conversation.Status.RESOLVED).first()
     if open_one is not None:
-        return open_one, False
+        return _with_known(open_one, account=account, contact=contact), False
     recent = (
         conversations.filter(status=Conversation.Status.RESOLVED, resolved_at__gte=at - REOPEN_WINDOW)
         .order_by("-resolved_at")
@@ -36,11 +36,20 @@ def conversation_for_inbound(
                 recent.status = Conversation.Status.OPEN
                 recent.resolved_at = None
                 recent.save(update_fields=["status", "resolved_at", "updated_at"])
-                return recent, False
+                return _with_known(recent, account=account, contact=contact), False
             return Conversation.objects.create(brand=account.brand, account=account, contact=contact, kind=kind), True
     except IntegrityError:
         # Another worker opened it at the same moment (one unresolved per contact and kind).
         return conversations.exclude(status=Conversation.Status.RESOLVED).get(), False
+
+
+def _with_known(conversation: Conversation, *, account: TwitterAccount, contact: Contact) -> Conversation:
+    """Hand the conversation the account, brand and contact it was found by, so what follows
+    (recording, the bots, a reply) does not load each of them again."""
+    conversation.account = account
+    conversation.brand = account.brand
+    conversation.contact = contact
+    return conversation
 
 
 def conversation_touch(

@@ -63,9 +63,8 @@ def _attach_media(message: Message, event: DirectMessage) -> list[Attachment]:
 def direct_message_record(*, account: TwitterAccount, event: DirectMessage, users: dict[str, Profile]) -> Recorded:
     if event.sender_id == account.twitter_user_id:
         return _record_echo(account=account, event=event, users=users)
-    existing = Message.objects.filter(account=account, external_id=event.id).first()
-    if existing is not None:
-        return Recorded(existing, created=False)
+    if Message.objects.filter(account=account, external_id=event.id).exists():
+        return Recorded(Message.objects.get(account=account, external_id=event.id), created=False)
     contact = contact_upsert(brand=account.brand, profile=_profile(users, event.sender_id))
     conversation, _ = conversation_for_inbound(account=account, contact=contact, kind=DM, at=event.created_at)
     message, created = _create_message(

@@ -177,7 +177,7 @@ def _finish(
 
 
 def _after_commit(outcome: Outcome) -> None:
-    from engagement.services.bots import bots_respond
+    from engagement.services.bots import bots_answer
     from engagement.tasks import download_attachment
 
     for attachment_id in outcome.attachment_ids:
@@ -186,7 +186,7 @@ def _after_commit(outcome: Outcome) -> None:
         # Inline, right after the message is committed: no broker hop between a customer's
         # message and the bot's answer. A broken rule must not fail the event.
         try:
-            bots_respond(message_id=message.pk)
+            bots_answer(message)
         except Exception:
             logger.exception("bot rules failed for a customer message; the message itself is recorded")
 
