@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg2
@@ -122,7 +123,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
-    parser.add_argument("--celery-concurrency", type=int, default=16)
+    parser.add_argument("--celery-concurrency", type=int, default=4, help="threads per worker process")
+    parser.add_argument(
+        "--celery-processes",
+        type=int,
+        default=2,
+        help="worker processes: one thread-pool process is held to one core by the GIL",
+    )
     parser.add_argument("--celery-pool", default="threads", help="threads: sends wait on Twitter, not on CPU")
     args = parser.parse_args()
     total = int(args.rate * args.duration)
@@ -163,16 +170,18 @@ def main() -> None:
 
     print(
         f"{os.cpu_count()} CPUs; {args.rate:g} DMs/s for {args.duration}s ({total} DMs); "
-        f"gunicorn {args.workers}x{args.threads}; worker concurrency {args.celery_concurrency}"
+        f"gunicorn {args.workers}x{args.threads}; {args.celery_processes} worker process(es) x "
+        f"{args.celery_concurrency} {args.celery_pool}"
     )
-    with (
-        process(gunicorn("config.wsgi", port, workers=args.workers, threads=args.threads), env, work / "web.log"),
-        process(
-            celery_worker(queues="celery,send,sandbox", concurrency=args.celery_concurrency, pool=args.celery_pool),
-            env,
-            work / "worker.log",
-        ),
-    ):
+    with ExitStack() as stack:
+        stack.enter_context(
+            process(gunicorn("config.wsgi", port, workers=args.workers, threads=args.threads), env, work / "web.log")
+        )
+        for number in range(args.celery_processes):
+            command = celery_worker(
+                queues="celery,send,sandbox", concurrency=args.celery_concurrency, pool=args.celery_pool
+            )
+            stack.enter_context(process([*command, "-n", f"bench{number}@%h"], env, work / f"worker{number}.log"))
         wait_for_port(port)
         time.sleep(3)  # let the worker connect before the clock starts
         meter = CpuMeter()
