@@ -6,6 +6,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 from django.conf import settings
 from requests_oauthlib import OAuth1
@@ -155,3 +156,29 @@ def test_x_auth_access_type_lowers_the_level(twitter, customer):
     from sandbox.models import SandboxRequestToken
 
     assert SandboxRequestToken.objects.get(token=parse_qs(step1.text)["oauth_token"][0]).access_level == "read"
+
+
+@pytest.mark.django_db
+def test_an_events_users_map_counts_followers_friends_and_tweets_of_each_user():
+    from sandbox.models import SandboxFollow, SandboxTweet
+    from sandbox.services import sandbox_user_create
+    from sandbox.wire import users_map
+
+    brand = sandbox_user_create(screen_name="counted_brand")
+    fan = sandbox_user_create(screen_name="fan")
+    quiet = sandbox_user_create(screen_name="quiet")
+    SandboxFollow.objects.create(source=fan, target=brand)
+    SandboxFollow.objects.create(source=quiet, target=brand)
+    SandboxFollow.objects.create(source=brand, target=fan)
+    for n in range(3):
+        SandboxTweet.objects.create(author=brand, text=f"news {n}", source_app_id="1")
+
+    entries = users_map(brand, fan, quiet)
+
+    def counts(user):
+        entry = entries[user.id_str]
+        return entry["followers_count"], entry["friends_count"], entry["statuses_count"]
+
+    assert counts(brand) == (2, 1, 3)
+    assert counts(fan) == (1, 1, 0)
+    assert counts(quiet) == (0, 1, 0)
