@@ -96,6 +96,43 @@ def replies(brand_id: str) -> dict[int, tuple[float, int]]:
         return {recipient: (float(first), count) for recipient, first, count in cursor.fetchall()}
 
 
+def stage_times() -> dict[int, tuple[float, float, float]]:
+    """customer -> (inbound message recorded, bot reply queued, reply claimed to send), as
+    epoch seconds: where each round trip spent its time."""
+    with psycopg2.connect(f"{PG}/{DB_NAME}") as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.twitter_user_id, extract(epoch from min(i.created_at)), extract(epoch from min(o.created_at)),"
+            " extract(epoch from min(o.claimed_at))"
+            " FROM engagement_contact c JOIN engagement_conversation v ON v.contact_id = c.id"
+            " JOIN engagement_message i ON i.conversation_id = v.id AND i.direction = 'inbound'"
+            " JOIN engagement_message o ON o.conversation_id = v.id AND o.direction = 'outbound'"
+            " GROUP BY c.twitter_user_id"
+        )
+        return {
+            int(user): (float(recorded), float(queued), float(claimed or 0))
+            for user, recorded, queued, claimed in cursor.fetchall()
+        }
+
+
+def stage_percentiles(
+    sent_at: list[float], answered: dict[int, tuple[float, int]], stages: dict[int, tuple[float, float, float]]
+) -> dict[str, dict[str, float]]:
+    """p50/p99 of each leg: webhook → message recorded → bot reply queued → claimed → Twitter."""
+    legs: dict[str, list[float]] = {"recorded": [], "reply_queued": [], "claimed": [], "accepted": []}
+    for n, posted in enumerate(sent_at):
+        customer = FIRST_CUSTOMER + n
+        if customer not in stages or customer not in answered:
+            continue
+        recorded, queued, claimed = stages[customer]
+        points = [posted, recorded, queued, claimed, answered[customer][0]]
+        for name, start, end in zip(legs, points, points[1:], strict=True):
+            legs[name].append((end - start) * 1000)
+    return {
+        name: {"p50_ms": round(percentile(values, 0.5), 1), "p99_ms": round(percentile(values, 0.99), 1)}
+        for name, values in legs.items()
+    }
+
+
 def scalar(sql: str) -> int:
     with psycopg2.connect(f"{PG}/{DB_NAME}") as connection, connection.cursor() as cursor:
         cursor.execute(sql)
@@ -203,6 +240,7 @@ def main() -> None:
         events_waiting, replies_waiting = waiting_counts()
         received = inbound_count()
         answered = replies(brand_id)
+        stages = stage_times()
 
     latencies = [
         (answered[FIRST_CUSTOMER + n][0] - sent_at[n]) * 1000 for n in range(total) if FIRST_CUSTOMER + n in answered
@@ -224,6 +262,9 @@ def main() -> None:
         "roundtrip_p95_ms": round(percentile(latencies, 0.95), 1),
         "roundtrip_p99_ms": round(percentile(latencies, 0.99), 1),
         "roundtrip_max_ms": round(max(latencies), 1) if latencies else None,
+        # Where each round trip waited: from the webhook POST to the inbound message recorded,
+        # to the bot's reply queued, to the send claiming it, to the sandbox accepting it.
+        "legs": stage_percentiles(sent_at, answered, stages),
         # Where the time went: CPU per DM of each part (the sandbox's share is in gunicorn and
         # the worker, as it runs inside them).
         "cpu_ms_per_dm": {part: round(seconds * 1000 / total, 1) for part, seconds in cpu.items()},

@@ -64,7 +64,17 @@ class TwitterRequestValidator(RequestValidator):
 
 
 class DatabaseRequestValidator(TwitterRequestValidator):
-    """The one app in settings, and the sandbox's request and access tokens."""
+    """The one app in settings, and the sandbox's request and access tokens. One validator
+    serves one request, so the access token it looks up is remembered for the rest of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._access_tokens: dict[str, SandboxAccessToken | None] = {}
+
+    def access_token(self, token: str) -> SandboxAccessToken | None:
+        if token not in self._access_tokens:
+            self._access_tokens[token] = _access_token(token)
+        return self._access_tokens[token]
 
     def validate_client_key(self, client_key: str, request: OAuthRequest) -> bool:
         return bool(settings.TWITTER_CONSUMER_KEY) and hmac.compare_digest(
@@ -77,10 +87,10 @@ class DatabaseRequestValidator(TwitterRequestValidator):
         return DUMMY_SECRET
 
     def validate_access_token(self, client_key: str, token: str, request: OAuthRequest) -> bool:
-        return _access_token(token) is not None
+        return self.access_token(token) is not None
 
     def get_access_token_secret(self, client_key: str, token: str, request: OAuthRequest) -> str:
-        row = _access_token(token)
+        row = self.access_token(token)
         return row.secret if row else DUMMY_SECRET
 
     def validate_request_token(self, client_key: str, token: str, request: OAuthRequest) -> bool:
@@ -125,6 +135,7 @@ class Verified:
     consumer_key: str
     token: str | None
     params: list[tuple[str, str]]
+    access_token: SandboxAccessToken | None = None  # the row of ``token``, when it is one
 
 
 class OAuthVerifier(BaseEndpoint):
@@ -171,7 +182,12 @@ class OAuthVerifier(BaseEndpoint):
             request.client_key, request.timestamp, request.nonce, request, access_token=token
         ):
             raise twitter.could_not_authenticate()  # a replay: twitter-api.md has no own code for it
-        return Verified(consumer_key=request.client_key, token=token, params=list(request.params))
+        access_token = None
+        if expecting == "access" and isinstance(validator, DatabaseRequestValidator):
+            access_token = validator.access_token(token)
+        return Verified(
+            consumer_key=request.client_key, token=token, params=list(request.params), access_token=access_token
+        )
 
 
 def oauth_verify(request: HttpRequest, *, expecting: str = "access") -> Verified:

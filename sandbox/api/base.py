@@ -59,7 +59,7 @@ def _authenticate(request: HttpRequest, spec: Spec) -> Caller:
             raise errors.credentials_not_allowed()  # these endpoints take the bearer token only (§2.2)
         raise errors.bad_authentication()
     verified = oauth_verify(request)
-    token = SandboxAccessToken.objects.select_related("user").get(token=verified.token)
+    token = verified.access_token or SandboxAccessToken.objects.select_related("user").get(token=verified.token)
     if spec.dm and not token.can_dm:
         raise errors.no_dm_permission()
     if spec.write and not token.can_write:

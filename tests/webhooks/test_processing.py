@@ -364,3 +364,24 @@ def test_a_payload_fails_as_a_whole(client, account):
     payload = p.direct_messages(p.message_event(text="fine"), {"type": "message_create", "id": "2"})
     assert deliver(client, payload).status == WebhookEvent.Status.FAILED
     assert not Message.objects.exists()
+
+
+def test_a_batch_of_events_looks_its_account_up_once(monkeypatch, transactional_db):
+    from webhooks.services import processing, webhook_events_process_pending
+
+    account = TwitterAccountFactory(twitter_user_id=p.BRAND_ID, screen_name="Harris_0ff")
+    lookups: list[str] = []
+    original = processing.twitter_account_live_for_user_id
+
+    def counted(*, twitter_user_id: str):
+        lookups.append(twitter_user_id)
+        return original(twitter_user_id=twitter_user_id)
+
+    monkeypatch.setattr(processing, "twitter_account_live_for_user_id", counted)
+    for n in range(5):
+        payload = p.direct_messages(p.message_event(event_id=f"77{n}", text=f"message {n}"))
+        WebhookEvent.objects.create(body=p.encode(payload).decode(), for_user_id=p.BRAND_ID)
+
+    assert webhook_events_process_pending() == 5
+    assert lookups == [p.BRAND_ID]
+    assert Message.objects.filter(account=account).count() == 5

@@ -80,8 +80,11 @@ def webhook_events_process_pending(*, batch: int = BATCH, budget_seconds: float 
     try:
         while ids := _claim_batch(limit=batch):
             events = WebhookEvent.objects.filter(pk__in=ids).order_by("pk")
+            # A batch's events are mostly for the same few accounts: look each up once. (An
+            # account disconnected meanwhile gets at most the rest of this batch recorded.)
+            accounts = AccountRouting()
             for event in events:
-                _process_claimed(event)
+                _process_claimed(event, accounts)
                 processed += 1
             if time.monotonic() - started > budget_seconds:
                 break  # hand the rest to a fresh task (rung below)
@@ -130,10 +133,26 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent | None:
     )
     if claimed != 1:
         return None  # processed already, claimed by another worker, or failed for good
-    return _process_claimed(WebhookEvent.objects.get(pk=event_id))
+    return _process_claimed(WebhookEvent.objects.get(pk=event_id), AccountRouting())
 
 
-def _process_claimed(event: WebhookEvent) -> WebhookEvent:
+class AccountRouting:
+    """The live account for each Twitter user id, looked up once per batch of events."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, TwitterAccount | None] = {}
+
+    def account_for(self, twitter_user_id: str) -> TwitterAccount | None:
+        if twitter_user_id not in self._known:
+            self._known[twitter_user_id] = twitter_account_live_for_user_id(twitter_user_id=twitter_user_id)
+        return self._known[twitter_user_id]
+
+    def forget(self) -> None:
+        """After a rolled-back event: what it changed in these objects never happened."""
+        self._known.clear()
+
+
+def _process_claimed(event: WebhookEvent, accounts: AccountRouting) -> WebhookEvent:
     with log_context(event=str(event.public_id)):
         try:
             payload = parse_payload(event.body)
@@ -142,10 +161,11 @@ def _process_claimed(event: WebhookEvent) -> WebhookEvent:
             return _finish(event, WebhookEvent.Status.FAILED, error=f"malformed payload: {error}")
         try:
             with transaction.atomic():
-                outcome = payload_apply(payload)
+                outcome = payload_apply(payload, accounts=accounts)
                 status = WebhookEvent.Status.IGNORED if outcome.ignored else WebhookEvent.Status.PROCESSED
                 event = _finish(event, status, error=outcome.ignored, brand=outcome.brand, payload=payload)
         except Exception as error:
+            accounts.forget()
             logger.exception("webhook event processing failed (attempt %d)", event.attempts)
             final = event.attempts >= MAX_ATTEMPTS
             status = WebhookEvent.Status.FAILED if final else WebhookEvent.Status.PENDING
@@ -191,12 +211,13 @@ def _after_commit(outcome: Outcome) -> None:
             logger.exception("bot rules failed for a customer message; the message itself is recorded")
 
 
-def payload_apply(payload: Payload) -> Outcome:
+def payload_apply(payload: Payload, *, accounts: AccountRouting | None = None) -> Outcome:
     """Record every event of the payload for the account it is for."""
+    accounts = accounts or AccountRouting()
     outcome = Outcome()
     revokes = [event for event in payload.events if isinstance(event, parsing.Revoked)]
     for revoke in revokes:
-        outcome.brand = _apply_revoke(revoke) or outcome.brand
+        outcome.brand = _apply_revoke(revoke, accounts) or outcome.brand
     others = [event for event in payload.events if not isinstance(event, parsing.Revoked | parsing.ReplayJob)]
     for job in (event for event in payload.events if isinstance(event, parsing.ReplayJob)):
         logger.info("replay job %s: %s (%s)", job.job_id, job.state, job.description)
@@ -206,7 +227,7 @@ def payload_apply(payload: Payload) -> Outcome:
         elif revokes and outcome.brand is None:
             outcome.ignored = "revoke for a Twitter user no brand has connected"
         return outcome
-    account = twitter_account_live_for_user_id(twitter_user_id=payload.for_user_id)
+    account = accounts.account_for(payload.for_user_id)
     if account is None:
         outcome.ignored = f"no brand has connected Twitter user {payload.for_user_id}"
         return outcome
@@ -254,10 +275,10 @@ def _apply_relationship(account: TwitterAccount, item: parsing.Relationship) -> 
     contact_record_relationship(contact=contact, kind=item.kind)
 
 
-def _apply_revoke(revoke: parsing.Revoked) -> Brand | None:
+def _apply_revoke(revoke: parsing.Revoked, accounts: AccountRouting) -> Brand | None:
     if revoke.app_id and settings.TWITTER_APP_ID and revoke.app_id != settings.TWITTER_APP_ID:
         return None  # another app was revoked
-    account = twitter_account_live_for_user_id(twitter_user_id=revoke.user_id)
+    account = accounts.account_for(revoke.user_id)
     if account is None:
         return None
     twitter_account_mark_needs_reauth(
