@@ -125,7 +125,7 @@ def stage_percentiles(
             continue
         recorded, queued, claimed = stages[customer]
         points = [posted, recorded, queued, claimed, answered[customer][0]]
-        for name, start, end in zip(legs, points, points[1:], strict=True):
+        for name, start, end in zip(legs, points[:-1], points[1:], strict=True):
             legs[name].append((end - start) * 1000)
     return {
         name: {"p50_ms": round(percentile(values, 0.5), 1), "p99_ms": round(percentile(values, 0.99), 1)}
