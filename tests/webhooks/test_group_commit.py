@@ -91,7 +91,16 @@ def test_inside_a_transaction_the_event_joins_it():
     assert not WebhookEvent.objects.exists()
 
 
-def call(method: str, path: str, body: bytes = b"", query: str = "", host: str = "127.0.0.1", **headers: str):
+def call_full(
+    method: str,
+    path: str,
+    body: bytes = b"",
+    query: str = "",
+    host: str = "127.0.0.1",
+    scheme: str = "http",
+    app=None,
+    **headers,
+) -> tuple[int, dict[str, str]]:
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -103,7 +112,7 @@ def call(method: str, path: str, body: bytes = b"", query: str = "", host: str =
         "CONTENT_TYPE": "application/json",
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
+        "wsgi.url_scheme": scheme,
         "wsgi.errors": io.StringIO(),
         **{f"HTTP_{key.upper()}": value for key, value in headers.items()},
     }
@@ -111,9 +120,14 @@ def call(method: str, path: str, body: bytes = b"", query: str = "", host: str =
 
     def start_response(line: str, response_headers: list) -> None:
         status["code"] = int(line.split()[0])
+        status["headers"] = dict(response_headers)
 
-    b"".join(application(environ, start_response))
-    return status["code"]
+    b"".join((app or application)(environ, start_response))
+    return status["code"], status["headers"]
+
+
+def call(method: str, path: str, body: bytes = b"", **kwargs) -> int:
+    return call_full(method, path, body, **kwargs)[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,3 +179,58 @@ def test_a_broker_that_hangs_does_not_hold_the_next_commit(monkeypatch):
     finally:
         gate.set()
     assert WebhookEvent.objects.count() == 3
+
+
+def _comparable(headers: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name not in ("X-Request-ID", "Content-Length")}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("signed", "expected"), [(True, 200), (False, 403)])
+def test_the_fast_path_answers_as_djangos_handler_would(signed, expected):
+    from webhooks.wsgi import WebhookHandler
+
+    body = p.encode(p.direct_messages(p.message_event()))
+    signature = p.signature_for(body) if signed else "sha256=forged"
+    fast = call_full("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=signature)
+    django = call_full("POST", "/webhooks/twitter/", body, app=WebhookHandler(), X_TWITTER_WEBHOOKS_SIGNATURE=signature)
+    assert fast[0] == django[0] == expected
+    assert _comparable(fast[1]) == _comparable(django[1])
+    assert len(fast[1]["X-Request-ID"]) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_path_leaves_https_redirects_and_other_methods_to_django(settings):
+    from django.core.wsgi import get_wsgi_application
+
+    from webhooks.wsgi import with_webhook_fast_path
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    app = with_webhook_fast_path(get_wsgi_application())  # security settings are read at startup
+    body = p.encode(p.direct_messages(p.message_event()))
+    signature = p.signature_for(body)
+    status, headers = call_full("POST", "/webhooks/twitter/", body, app=app, X_TWITTER_WEBHOOKS_SIGNATURE=signature)
+    assert (status, headers["Location"]) == (301, "https://127.0.0.1/webhooks/twitter/")
+    assert not WebhookEvent.objects.exists()
+    status, headers = call_full(
+        "POST", "/webhooks/twitter/", body, scheme="https", app=app, X_TWITTER_WEBHOOKS_SIGNATURE=signature
+    )
+    assert status == 200
+    assert headers["Strict-Transport-Security"].startswith("max-age=3600")
+    put = call_full("PUT", "/webhooks/twitter/", body, scheme="https", app=app, X_TWITTER_WEBHOOKS_SIGNATURE=signature)
+    assert put[0] == 405
+    assert WebhookEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_error_on_the_fast_path_is_a_logged_500(monkeypatch, caplog):
+    from webhooks import wsgi
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(wsgi, "receive_event", broken)
+    body = p.encode(p.direct_messages(p.message_event()))
+    assert call("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=p.signature_for(body)) == 500
+    assert "webhook delivery failed" in caplog.text
