@@ -93,7 +93,9 @@ def with_webhook_fast_path(django_application: WSGIApp) -> WSGIApp:
         if not _ordinary_delivery(request):
             return webhook_application(environ, start_response)
         response = _receive_directly(request, security)
-        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
-        return [response.content]
+        body = response.content
+        headers = [*response.items(), ("Content-Length", str(len(body)))]  # no chunked framing
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        return [body]
 
     return application

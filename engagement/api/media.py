@@ -3,6 +3,7 @@ every attachment's file to download."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -25,7 +26,8 @@ IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 
 
 def _idempotency_cache_key(brand_pk: int, key: str) -> str:
-    return f"api:media:{brand_pk}:{key}"
+    # The client chooses the key: hashed, any text makes a key every cache backend accepts.
+    return f"api:media:{brand_pk}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 @router.post(
