@@ -20,6 +20,7 @@ from django.db import transaction
 from kombu.connection import ConnectionPool
 
 from config.celery import app
+from config.threads import ProcessThread
 
 logger = logging.getLogger(__name__)
 
@@ -94,16 +95,15 @@ class Doorbell:
         self.window = window
         self.pending_timeout = pending_timeout
         self.queue = queue
-        self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._pid: int | None = None
+        self._thread = ProcessThread("doorbell", self._run, on_start=self._new_wake)
 
     @property
     def pending_key(self) -> str:
         return f"roost:doorbell:{self.task.name}"
 
     def ring(self) -> None:
-        self._ensure_thread()
+        self._thread.ensure_running()
         self._wake.set()
 
     def ring_on_commit(self) -> None:
@@ -128,14 +128,8 @@ class Doorbell:
         if not enqueue_now(self.task, queue=self.queue):
             self.answer()  # nothing is waiting in the broker: let the next ring try again
 
-    def _ensure_thread(self) -> None:
-        if self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid != os.getpid():  # a thread inherited across a fork is not running here
-                self._wake = threading.Event()
-                threading.Thread(target=self._run, name=f"doorbell-{self.task.name}", daemon=True).start()
-                self._pid = os.getpid()
+    def _new_wake(self) -> None:
+        self._wake = threading.Event()
 
     def _run(self) -> None:
         while True:

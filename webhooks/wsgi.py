@@ -13,22 +13,19 @@ writer has its own), so skipping the request signals leaves none behind.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.exception import convert_exception_to_response, response_for_exception
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.security import SecurityMiddleware
 
 from config.logging import RequestLogContextMiddleware, log_context
 from webhooks.views import receive_event, twitter_webhook
-
-logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhooks/twitter/"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -74,9 +71,8 @@ def _receive_directly(request: WSGIRequest, security: SecurityMiddleware) -> Htt
     with log_context(request_id=request_id):
         try:
             response = receive_event(request)
-        except Exception:  # what Django's handler would turn into a 500
-            logger.exception("webhook delivery failed")
-            response = HttpResponse("server error", status=500, content_type="text/plain")
+        except Exception as error:  # answered and logged exactly as Django's handler would
+            response = response_for_exception(request, error)
     response["X-Request-ID"] = request_id
     return security.process_response(request, response)
 
@@ -94,8 +90,8 @@ def with_webhook_fast_path(django_application: WSGIApp) -> WSGIApp:
             return webhook_application(environ, start_response)
         response = _receive_directly(request, security)
         body = response.content
-        headers = [*response.items(), ("Content-Length", str(len(body)))]  # no chunked framing
-        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        response["Content-Length"] = str(len(body))  # no chunked framing on a kept-alive connection
+        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
         return [body]
 
     return application

@@ -107,13 +107,12 @@ def bots_answer(message: Message) -> Message | None:
     with log_context(
         brand=message.brand.slug, conversation=str(conversation.public_id), message=str(message.public_id)
     ):
-        first_message = None
-        if any(rule.trigger == BotRule.Trigger.FIRST_MESSAGE for rule in rules):
-            first_message = not conversation.messages.filter(
-                direction=Message.Direction.INBOUND, pk__lt=message.pk
-            ).exists()
+        # Only a first-message rule needs to know, so only then is it looked up.
+        first_message = any(rule.trigger == BotRule.Trigger.FIRST_MESSAGE for rule in rules) and (
+            not conversation.messages.filter(direction=Message.Direction.INBOUND, pk__lt=message.pk).exists()
+        )
         for rule in rules:
-            if not rule_matches(rule, message, first_message=bool(first_message), at=now):
+            if not rule_matches(rule, message, first_message=first_message, at=now):
                 continue
             recent = conversation.messages.filter(
                 origin=Message.Origin.BOT, created_at__gte=now - timedelta(hours=1)

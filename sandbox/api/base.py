@@ -96,6 +96,8 @@ def route(
                 aliases=aliases,
             )
             if fault is not None:
+                # Said in the log, so whoever injected it can tell the call was answered.
+                logger.info("injected fault answered: %s %s -> %s", method, template, fault.status)
                 return render_error(fault)
             caller = _authenticate(request, spec)
             subject = f"user:{caller.user.pk}" if caller.user else "app"

@@ -271,6 +271,12 @@ class Stack:
         text = path.read_text(errors="replace") if path.exists() else ""
         return len(re.findall(rf"Task {re.escape(task)}\[[^\]]+\] succeeded", text))
 
+    def injected_faults_answered(self) -> int:
+        """How many calls the sandbox (in the web process) has answered with an injected fault."""
+        path = self.work / f"{self.name}-web.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return text.count("injected fault answered")
+
     def wait_for_sweeps(self, runs: int = 2, timeout: float = 60) -> None:
         """Until the message sweep has run ``runs`` more times: anything it would send again
         has then gone out. Waiting on the sweep itself, not on a guess of its period, also

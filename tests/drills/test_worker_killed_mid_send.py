@@ -43,15 +43,28 @@ def test_a_worker_killed_mid_send_leaves_the_reply_sent_exactly_once(
         + f"delay_seconds={TWITTER_DELAY_SECONDS})"
     )
 
+    faults_answered = stack.injected_faults_answered()
     assert stack.reply(conversation, TEXT).status_code == 202
     wait_until(lambda: stack.message_statuses([TEXT]) == {TEXT: "sending"}, timeout=30, what="the send to start")
+    # `sending` is written before the call leaves; the sandbox taking its injected fault (the
+    # row goes when used) means the call has reached Twitter. Killing earlier would test a
+    # call that never left, which the not-delivered case already covers.
+    wait_until(
+        lambda: stack.sql("SELECT count(*) FROM sandbox_sandboxfault")[0][0] == 0,
+        timeout=30,
+        what="the call to reach Twitter",
+    )
     stack.kill("worker")
     killed = time.monotonic()
     delivered = 1 if twitter_status is None else 0
     if delivered:
         wait_until(lambda: stack.sandbox_dm_counts([TEXT]) == {TEXT: 1}, timeout=30, what="Twitter to finish the call")
     else:
-        time.sleep(TWITTER_DELAY_SECONDS + 1)  # a failed call leaves no trace to wait on: let it finish
+        wait_until(
+            lambda: stack.injected_faults_answered() == faults_answered + 1,
+            timeout=30,
+            what="Twitter to answer the call with its 503",
+        )
     assert stack.sandbox_dm_counts([TEXT]).get(TEXT, 0) == delivered
     assert stack.message_statuses([TEXT]) == {TEXT: "sending"}
     if not echo:

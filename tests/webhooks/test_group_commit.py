@@ -6,6 +6,7 @@ import io
 import threading
 
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError, transaction
 
 from config.wsgi import application
@@ -224,13 +225,18 @@ def test_the_fast_path_leaves_https_redirects_and_other_methods_to_django(settin
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unexpected_error_on_the_fast_path_is_a_logged_500(monkeypatch, caplog):
+@pytest.mark.parametrize(
+    ("error", "expected"), [(RuntimeError("boom"), 500), (SuspiciousOperation("odd request"), 400)]
+)
+def test_an_error_on_the_fast_path_is_answered_and_logged_as_django_would(monkeypatch, caplog, error, expected):
     from webhooks import wsgi
 
     def broken(request):
-        raise RuntimeError("boom")
+        raise error
 
     monkeypatch.setattr(wsgi, "receive_event", broken)
     body = p.encode(p.direct_messages(p.message_event()))
-    assert call("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=p.signature_for(body)) == 500
-    assert "webhook delivery failed" in caplog.text
+    assert call("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=p.signature_for(body)) == expected
+    if expected == 500:
+        assert any(record.levelname == "ERROR" and record.exc_info for record in caplog.records)
+    assert not WebhookEvent.objects.exists()

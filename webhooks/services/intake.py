@@ -10,7 +10,6 @@ its own event is committed.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 from contextlib import nullcontext
@@ -19,6 +18,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from config.threads import ProcessThread
 from webhooks.models import WebhookEvent
 from webhooks.parsing import EVENT_KEYS
 from webhooks.tasks import events_doorbell
@@ -73,15 +73,14 @@ class _Pending:
 
 
 class GroupCommitWriter:
-    """One writer thread per process (started lazily, so after gunicorn forks)."""
+    """One writer thread per process."""
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._pid: int | None = None
+        self._thread = ProcessThread("webhook-intake-writer", self._run, on_start=self._new_queue)
 
     def store(self, event: WebhookEvent) -> None:
-        self._ensure_thread()
+        self._thread.ensure_running()
         pending = _Pending(event)
         self._queue.put(pending)
         if not pending.done.wait(COMMIT_TIMEOUT_SECONDS):
@@ -89,14 +88,8 @@ class GroupCommitWriter:
         if pending.error is not None:
             raise IntakeUnavailable(f"the event could not be stored: {pending.error}") from pending.error
 
-    def _ensure_thread(self) -> None:
-        if self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid != os.getpid():
-                self._queue = queue.SimpleQueue()  # anything inherited across a fork is not ours
-                threading.Thread(target=self._run, name="webhook-intake-writer", daemon=True).start()
-                self._pid = os.getpid()
+    def _new_queue(self) -> None:
+        self._queue = queue.SimpleQueue()  # anything inherited across a fork is not ours
 
     def _run(self) -> None:
         while True:
@@ -132,7 +125,7 @@ def insert_events(events: list[WebhookEvent]) -> None:
     fields = [field for field in WebhookEvent._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, (connection.features.max_query_params or 10_000) // len(fields))
     statements = []
     for start in range(0, len(events), per_statement):
@@ -140,7 +133,7 @@ def insert_events(events: list[WebhookEvent]) -> None:
         params = [
             field.get_db_prep_save(field.pre_save(event, True), connection) for event in chunk for field in fields
         ]
-        rows = ", ".join([placeholders] * len(chunk))
+        rows = ", ".join([one_row] * len(chunk))
         # Only the model's own table and column names are formatted in; values are parameters.
         sql = f"INSERT INTO {quote(WebhookEvent._meta.db_table)} ({columns}) VALUES {rows}"  # noqa: S608
         statements.append((sql, params))
