@@ -187,17 +187,32 @@ def _comparable(headers: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("signed", "expected"), [(True, 200), (False, 403)])
-def test_the_fast_path_answers_as_djangos_handler_would(signed, expected):
+@pytest.mark.parametrize(
+    ("delivery", "expected"),
+    [("signed", 200), ("forged", 403), ("unsigned", 403), ("not JSON", 400), ("too big", 413)],
+)
+def test_the_fast_path_answers_as_djangos_handler_would(delivery, expected):
+    from webhooks.views import MAX_BODY_BYTES
     from webhooks.wsgi import WebhookHandler
 
-    body = p.encode(p.direct_messages(p.message_event()))
-    signature = p.signature_for(body) if signed else "sha256=forged"
-    fast = call_full("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=signature)
-    django = call_full("POST", "/webhooks/twitter/", body, app=WebhookHandler(), X_TWITTER_WEBHOOKS_SIGNATURE=signature)
+    body = {
+        "not JSON": b'{"for_user_id": ',
+        "too big": b'{"padding": "' + b"x" * MAX_BODY_BYTES + b'"}',
+    }.get(delivery, p.encode(p.direct_messages(p.message_event())))
+    headers = {
+        "signed": {"X_TWITTER_WEBHOOKS_SIGNATURE": p.signature_for(body)},
+        "forged": {"X_TWITTER_WEBHOOKS_SIGNATURE": "sha256=forged"},
+        "unsigned": {},
+    }.get(delivery, {"X_TWITTER_WEBHOOKS_SIGNATURE": p.signature_for(body)})
+    fast = call_full("POST", "/webhooks/twitter/", body, **headers)
+    stored_by_fast_path = WebhookEvent.objects.count()
+    django = call_full("POST", "/webhooks/twitter/", body, app=WebhookHandler(), **headers)
     assert fast[0] == django[0] == expected
     assert _comparable(fast[1]) == _comparable(django[1])
     assert len(fast[1]["X-Request-ID"]) == 12
+    # Only a good delivery is stored (once per path); every refusal changes nothing.
+    assert stored_by_fast_path == (1 if expected == 200 else 0)
+    assert WebhookEvent.objects.count() == (2 if expected == 200 else 0)
 
 
 @pytest.mark.django_db(transaction=True)
