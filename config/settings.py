@@ -334,6 +334,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Celery's Django fixup closes every database connection before and after each task unless
+# this is set; it then closes them every 2 x this many tasks. A new PostgreSQL connection per
+# task (a backend forked, its catalog caches cold) cost more than most tasks themselves, so
+# tasks keep connections as requests do: config/celery.py applies CONN_MAX_AGE and drops a
+# connection that failed, around every task.
+CELERY_DB_REUSE_MAX = 10_000
 # Replies to customers have their own queue, so they never wait behind a burst of intake.
 CELERY_TASK_ROUTES = {"engagement.tasks.sending.send_message": {"queue": "send"}}
 # Periodic tasks. Each app keeps its entries in its own block below.

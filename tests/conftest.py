@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
+from django.db.backends.signals import connection_created
 
 from accounts.models import Role, TwitterAccount
 from config.celery import app as celery_app
@@ -116,6 +118,25 @@ def charlie(brand_b):
     user = UserFactory(username="charlie", email="charlie@bolt.example")
     MembershipFactory(brand=brand_b, user=user, role=Role.OWNER)
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_other_threads_database_connections(django_db_setup) -> Iterator[None]:
+    """Threads other than the tests' own (the Celery worker, live servers, the intake's
+    writer) keep their database connections, as in production (CONN_MAX_AGE), and cannot close
+    them once they are gone: they are closed here, or the test database could not be dropped."""
+    opened = []
+
+    def note(sender: object, connection: object, **kwargs: object) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            opened.append(connection)
+
+    connection_created.connect(note, weak=False)
+    yield
+    connection_created.disconnect(note)
+    for wrapper in opened:
+        if wrapper.connection is not None:
+            wrapper.connection.close()
 
 
 @pytest.fixture(scope="session")

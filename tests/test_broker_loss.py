@@ -26,3 +26,20 @@ def test_a_channel_whose_connection_is_gone_fails_with_a_connection_error_celery
         channel.close()  # re-queueing the unacked message on the way out
     with pytest.raises(handled):
         channel.qos.ack("delivery-tag")  # a task that finished after the reconnect
+
+
+@pytest.mark.skipif(not USING_REDIS, reason="needs Redis (set REDIS_URL, as .ci/run does)")
+def test_a_channel_reuses_one_redis_client_for_its_pool_and_a_new_one_after_a_reconnect():
+    connection = Connection(os.environ["REDIS_URL"])
+    channel = connection.transport.create_channel(connection.transport.establish_connection())
+    try:
+        with channel.conn_or_acquire() as first, channel.conn_or_acquire() as second:
+            assert first is second  # kombu alone builds a client per publish
+            assert first.ping()
+        channel._disconnect_pools()  # what a lost connection leads to
+        with channel.conn_or_acquire() as renewed:
+            assert renewed is not first
+            assert renewed.connection_pool is channel.pool
+            assert renewed.ping()
+    finally:
+        connection.release()

@@ -49,3 +49,40 @@ def test_publishing_never_fails_the_caller_when_the_broker_is_down(monkeypatch):
     finally:
         monkeypatch.undo()
         queue.reset_publish_pools()
+
+
+seen_connections: list[object] = []
+
+
+@celery_app.task(name="tests.note_database_connection")
+def note_database_connection_task() -> None:
+    connection.ensure_connection()
+    seen_connections.append(connection.connection)  # kept alive here, so never mistaken for a new one
+
+
+@pytest.mark.worker
+def test_tasks_keep_their_database_connection_as_django_keeps_a_requests(celery_worker):
+    """Celery's Django fixup would close it around every task (a PostgreSQL backend forked per
+    task); the worker follows CONN_MAX_AGE instead."""
+    seen_connections.clear()
+    for expected in (1, 2):
+        enqueue_on_commit(note_database_connection_task)
+        wait_until(lambda expected=expected: len(seen_connections) == expected, what="the task to run")
+    kept = connection.settings_dict["CONN_MAX_AGE"] != 0
+    assert (seen_connections[0] is seen_connections[1]) == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_past_its_age_is_closed_around_a_task_but_never_an_eager_callers():
+    from celery.signals import task_postrun
+
+    connection.ensure_connection()
+    connection.close_at = 0  # past CONN_MAX_AGE
+    note_database_connection_task.push_request(is_eager=True)
+    try:
+        task_postrun.send(sender=note_database_connection_task)
+    finally:
+        note_database_connection_task.pop_request()
+    assert connection.connection is not None  # an eager task runs in its caller's connection
+    task_postrun.send(sender=note_database_connection_task)
+    assert connection.connection is None

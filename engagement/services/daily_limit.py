@@ -8,6 +8,7 @@ sent and warns the brand at 80%, once a day per account, by email and with a ban
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,8 @@ from engagement.models import Conversation, Message
 
 logger = logging.getLogger(__name__)
 WARN_AT = 0.8
+HEADROOM_KEPT_SECONDS = 24 * 3600
+RECOUNT_PAST_THRESHOLD_SECONDS = 3600
 
 
 def dm_daily_limit() -> int:
@@ -57,15 +60,55 @@ def dm_usage_near_limit(*, brand: Brand) -> list[DailyUsage]:
 
 
 def dm_limit_check_after_send(*, account: TwitterAccount) -> None:
+    """Warn the brand once a day when the account reaches 80% of its daily limit.
+
+    Counting a day of sends reads every one of them, so it is not done after every send: a
+    count of ``sent`` means at least ``threshold - sent`` more sends before the threshold can
+    be reached (sends only ever leave the 24-hour window), and that headroom is counted down
+    in the cache until the next real count is due."""
+    limit = dm_daily_limit()
+    threshold = math.ceil(WARN_AT * limit)
+    headroom_key = f"roost:dm-limit-headroom:{account.pk}:{limit}"
+    if not _count_due(headroom_key):
+        return
+    sent = dm_sent_last_24h(account=account)
+    if sent < threshold:
+        _remember_headroom(headroom_key, threshold - sent, HEADROOM_KEPT_SECONDS)
+        return
+    # At or past the threshold: the warning below goes out once a day, so counting again
+    # after every send would tell nobody anything new.
+    _remember_headroom(headroom_key, limit, RECOUNT_PAST_THRESHOLD_SECONDS)
+    _warn_once_a_day(account=account, sent=sent, limit=limit)
+
+
+def _count_due(headroom_key: str) -> bool:
+    try:
+        return cache.decr(headroom_key) <= 0
+    except ValueError:
+        return True  # nothing counted yet, or the count expired
+    except Exception as error:  # the cache is down: count (a send never fails over a warning)
+        logger.warning("could not read the daily limit headroom (%s); counting instead", error)
+        return True
+
+
+def _remember_headroom(headroom_key: str, headroom: int, timeout: int) -> None:
+    try:
+        cache.set(headroom_key, headroom, timeout=timeout)
+    except Exception as error:
+        logger.warning("could not remember the daily limit headroom (%s)", error)
+
+
+def _warn_once_a_day(*, account: TwitterAccount, sent: int, limit: int) -> None:
     from accounts.services import audit_record
     from engagement.tasks import notify_dm_limit
 
-    limit = dm_daily_limit()
-    sent = dm_sent_last_24h(account=account)
-    if sent < WARN_AT * limit:
-        return
     # Once a day per account: cache.add only succeeds for the first caller.
-    if not cache.add(f"roost:dm-limit-warned:{account.pk}", True, timeout=24 * 3600):
+    try:
+        first = cache.add(f"roost:dm-limit-warned:{account.pk}", True, timeout=24 * 3600)
+    except Exception as error:  # warned on a later send, once the cache can tell whether it was
+        logger.warning("could not check whether the daily limit warning was given (%s)", error)
+        return
+    if not first:
         return
     summary = f"@{account.screen_name} has sent {sent} of its {limit} daily Direct Messages"
     audit_record(brand=account.brand, actor=None, action="account.dm_limit_warning", target=account, summary=summary)

@@ -78,8 +78,8 @@ def webhook_events_process_pending(*, batch: int = BATCH, budget_seconds: float 
     started = time.monotonic()
     processed = 0
     try:
-        while ids := _claim_batch(limit=batch):
-            events = WebhookEvent.objects.filter(pk__in=ids).order_by("pk")
+        while True:
+            events = _claim_batch(limit=batch)
             # A batch's events are mostly for the same few accounts: look each up once. (An
             # account disconnected meanwhile gets at most the rest of this batch recorded.)
             accounts = AccountRouting()
@@ -88,6 +88,11 @@ def webhook_events_process_pending(*, batch: int = BATCH, budget_seconds: float 
                 processed += 1
             if time.monotonic() - started > budget_seconds:
                 break  # hand the rest to a fresh task (rung below)
+            if len(events) < batch:
+                # A short batch took everything there was; what arrived since rang the
+                # doorbell for a task of its own (and the look below covers a ring that
+                # found every slot busy).
+                break
     finally:
         cache.delete(slot)
     # A ring that found the slots busy counted on this drain; its event may have committed
@@ -113,17 +118,22 @@ def _claimable() -> QuerySet[WebhookEvent]:
     )
 
 
-def _claim_batch(*, limit: int) -> list[int]:
-    """Take waiting events for this worker. SKIP LOCKED lets workers claim side by side on
-    PostgreSQL; SQLite's IMMEDIATE transactions serialise the claim instead."""
+def _claim_batch(*, limit: int) -> list[WebhookEvent]:
+    """Take waiting events for this worker, oldest first. SKIP LOCKED lets workers claim side
+    by side on PostgreSQL; SQLite's IMMEDIATE transactions serialise the claim instead. The
+    rows are read whole under their lock, so processing needs no second read."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(_claimable().select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:limit])
-        if ids:
-            WebhookEvent.objects.filter(pk__in=ids, status=WebhookEvent.Status.PENDING).update(
+        events = list(_claimable().select_for_update(skip_locked=True).order_by("pk")[:limit])
+        if events:
+            WebhookEvent.objects.filter(pk__in=[event.pk for event in events]).update(
                 status=WebhookEvent.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=now
             )
-    return ids
+    for event in events:  # what the UPDATE wrote, without reading it back
+        event.status = WebhookEvent.Status.PROCESSING
+        event.attempts += 1
+        event.claimed_at = now
+    return events
 
 
 def webhook_event_process(*, event_id: int) -> WebhookEvent | None:
