@@ -114,15 +114,22 @@ def bots_answer(message: Message) -> Message | None:
         for rule in rules:
             if not rule_matches(rule, message, first_message=first_message, at=now):
                 continue
-            recent = conversation.messages.filter(
-                origin=Message.Origin.BOT, created_at__gte=now - timedelta(hours=1)
-            ).count()
+            recent = _bot_replies_in_the_last_hour(conversation, now)
             if recent >= MAX_REPLIES_PER_HOUR:
                 logger.warning("bot stays quiet: %d automatic replies in the last hour (loop guard)", recent)
                 return None
             logger.info("bot rule %r matched", rule.name)
             return _apply(rule, conversation)
     return None
+
+
+def _bot_replies_in_the_last_hour(conversation: Conversation, now: datetime) -> int:
+    since = now - timedelta(hours=1)
+    # Every reply moves last_outbound_at forward: a conversation with none in the hour (a new
+    # one, most of all) has no bot reply in it either, and needs no count.
+    if conversation.last_outbound_at is None or conversation.last_outbound_at < since:
+        return 0
+    return conversation.messages.filter(origin=Message.Origin.BOT, created_at__gte=since).count()
 
 
 def _apply(rule: BotRule, conversation: Conversation) -> Message | None:

@@ -23,11 +23,16 @@ PROFILE_FIELDS = (
 
 def contact_upsert(*, brand: Brand, profile: Profile) -> Contact:
     """The brand's contact for this Twitter user, created or refreshed from ``profile``."""
+    return contact_record(brand=brand, profile=profile)[0]
+
+
+def contact_record(*, brand: Brand, profile: Profile) -> tuple[Contact, bool]:
+    """``contact_upsert``, telling whether the contact is new (so it has no conversations)."""
     values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     values["twitter_created_at"] = profile.created_at
     contact, created = Contact.objects.get_or_create(brand=brand, twitter_user_id=profile.id, defaults=values)
     if created:
-        return contact
+        return contact, True
     changed = [
         name
         for name, value in values.items()
@@ -38,7 +43,7 @@ def contact_upsert(*, brand: Brand, profile: Profile) -> Contact:
         for name in changed:
             setattr(contact, name, values[name])
         contact.save(update_fields=[*changed, "updated_at"])
-    return contact
+    return contact, False
 
 
 def contact_record_relationship(*, contact: Contact, kind: str) -> Contact:

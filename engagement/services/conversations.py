@@ -16,20 +16,23 @@ REOPEN_WINDOW = timedelta(days=7)
 
 
 def conversation_for_inbound(
-    *, account: TwitterAccount, contact: Contact, kind: str, at: datetime | None = None
+    *, account: TwitterAccount, contact: Contact, kind: str, at: datetime | None = None, new_contact: bool = False
 ) -> tuple[Conversation, bool]:
     """The contact's unresolved conversation of this kind, a recently resolved one reopened,
-    or a new one. Returns (conversation, created)."""
+    or a new one. Returns (conversation, created). A contact created just now has no
+    conversation to look for."""
     at = at or timezone.now()
     conversations = Conversation.objects.filter(account=account, contact=contact, kind=kind)
-    open_one = conversations.exclude(status=Conversation.Status.RESOLVED).first()
-    if open_one is not None:
-        return _with_known(open_one, account=account, contact=contact), False
-    recent = (
-        conversations.filter(status=Conversation.Status.RESOLVED, resolved_at__gte=at - REOPEN_WINDOW)
-        .order_by("-resolved_at")
-        .first()
-    )
+    recent = None
+    if not new_contact:
+        open_one = conversations.exclude(status=Conversation.Status.RESOLVED).first()
+        if open_one is not None:
+            return _with_known(open_one, account=account, contact=contact), False
+        recent = (
+            conversations.filter(status=Conversation.Status.RESOLVED, resolved_at__gte=at - REOPEN_WINDOW)
+            .order_by("-resolved_at")
+            .first()
+        )
     try:
         with transaction.atomic():
             if recent is not None:

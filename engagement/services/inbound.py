@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import TwitterAccount
 from config.logging import log_context
 from engagement.models import Attachment, Contact, Conversation, CustomProfile, Message
-from engagement.services.contacts import contact_record_blocked, contact_upsert
+from engagement.services.contacts import contact_record, contact_record_blocked, contact_upsert
 from engagement.services.conversations import conversation_for_inbound, conversation_touch
 from engagement.services.wire import message_delivered_text, typed_option_answer
 from webhooks.parsing import DirectMessage, Profile, Read, TweetCreated, Typing
@@ -65,8 +65,10 @@ def direct_message_record(*, account: TwitterAccount, event: DirectMessage, user
         return _record_echo(account=account, event=event, users=users)
     if Message.objects.filter(account=account, external_id=event.id).exists():
         return Recorded(Message.objects.get(account=account, external_id=event.id), created=False)
-    contact = contact_upsert(brand=account.brand, profile=_profile(users, event.sender_id))
-    conversation, _ = conversation_for_inbound(account=account, contact=contact, kind=DM, at=event.created_at)
+    contact, new_contact = contact_record(brand=account.brand, profile=_profile(users, event.sender_id))
+    conversation, _ = conversation_for_inbound(
+        account=account, contact=contact, kind=DM, at=event.created_at, new_contact=new_contact
+    )
     message, created = _create_message(
         brand=account.brand,
         account=account,

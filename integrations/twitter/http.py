@@ -19,6 +19,7 @@ import requests
 from requests_oauthlib import OAuth1
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
+from config.http import Session
 from integrations.twitter.errors import RateLimit, TransportError, error_for
 from integrations.twitter.types import UserCredentials
 
@@ -35,7 +36,7 @@ def _session() -> requests.Session:
     # One pooled session per thread: requests.Session is not documented as thread-safe.
     session = getattr(_sessions, "session", None)
     if session is None:
-        session = requests.Session()
+        session = Session()
         session.headers["User-Agent"] = "Roost/0.1 (+https://github.com/roost)"
         _sessions.session = session
     return session

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from config.http import Session
 from sandbox.conf import sandbox_setting
 from sandbox.models import SandboxDelivery, SandboxNonce, SandboxWebhook
 from sandbox.signatures import sign
@@ -32,7 +33,7 @@ def _session() -> requests.Session:
     as Twitter's do, instead of paying a new connection (and Session) for every event."""
     session = getattr(_sessions, "session", None)
     if session is None:
-        session = _sessions.session = requests.Session()
+        session = _sessions.session = Session()
     return session
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from engagement.models import BotRule, Conversation, Message
 from engagement.services.bots import (
@@ -103,6 +104,26 @@ def test_the_loop_guard_stops_automatic_replies(brand_a):
     ]
     assert sum(reply is not None for reply in answered) == MAX_REPLIES_PER_HOUR
     assert conversation.messages.filter(origin="bot").count() == MAX_REPLIES_PER_HOUR
+
+
+@pytest.mark.django_db
+def test_the_loop_guard_counts_only_when_the_conversation_had_a_reply_within_the_hour(brand_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    BotRule.objects.create(brand=brand_a, name="echo", trigger="keywords", keywords="ping", response_text="pong")
+    first = MessageFactory(conversation__account__brand=brand_a, text="ping")
+    conversation = first.conversation
+    conversation.last_outbound_at = timezone.now() - timedelta(hours=2)
+    conversation.save(update_fields=["last_outbound_at"])
+
+    def counts(message) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert bots_respond(message_id=message.pk) is not None
+        return sum("COUNT(" in query["sql"] for query in queries)
+
+    assert counts(first) == 0  # nothing sent for two hours: no bot reply to count
+    assert counts(MessageFactory(conversation=conversation, text="ping")) == 1  # the first reply just went
 
 
 @pytest.mark.django_db

@@ -385,3 +385,24 @@ def test_a_batch_of_events_looks_its_account_up_once(monkeypatch, transactional_
     assert webhook_events_process_pending() == 5
     assert lookups == [p.BRAND_ID]
     assert Message.objects.filter(account=account).count() == 5
+
+
+def test_a_new_customers_dm_opens_a_conversation_without_looking_for_one(transactional_db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from webhooks.services import webhook_events_process_pending
+
+    account = TwitterAccountFactory(twitter_user_id=p.BRAND_ID, screen_name="Harris_0ff")
+
+    def conversation_reads_while_processing(event_id: str) -> int:
+        payload = p.direct_messages(p.message_event(event_id=event_id, text="hello"))
+        WebhookEvent.objects.create(body=p.encode(payload).decode(), for_user_id=p.BRAND_ID)
+        with CaptureQueriesContext(connection) as queries:
+            assert webhook_events_process_pending() == 1
+        return sum(q["sql"].startswith('SELECT "engagement_conversation"') for q in queries)
+
+    assert conversation_reads_while_processing("801") == 0  # a new contact has none
+    assert conversation_reads_while_processing("802") == 1  # the returning one finds theirs
+    assert Conversation.objects.filter(account=account).count() == 1
+    assert Message.objects.filter(account=account).count() == 2
