@@ -148,12 +148,19 @@ def percentile(values: list[float], fraction: float) -> float:
 
 class CpuMeter:
     """CPU seconds spent by each part of the stack (gunicorn, the Celery worker, PostgreSQL,
-    Redis) between ``start()`` and ``stop()``, read from /proc: where a benchmark's time goes.
+    Redis, and the load generator sharing their cores: wrk, or this script) between
+    ``start()`` and ``stop()``, read from /proc: where a benchmark's time goes.
 
     Processes are told apart by their command line; one that exits in between counts with the
     CPU it had when last seen (read every ``interval`` seconds)."""
 
-    PARTS = (("gunicorn", "gunicorn"), ("celery", "celery worker"), ("postgres", "postgres"), ("redis", "redis"))
+    PARTS = (
+        ("gunicorn", "gunicorn"),
+        ("celery", "celery worker"),
+        ("postgres", "postgres"),
+        ("redis", "redis"),
+        ("wrk ", "load generator"),
+    )
 
     def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
@@ -180,7 +187,8 @@ class CpuMeter:
                     fields = handle.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # exited while we looked
-            part = self._part(command)
+            # This benchmark's own process generates load too (the round trip posts its DMs).
+            part = "load generator" if int(entry) == os.getpid() else self._part(command)
             if part is not None:
                 self._last[int(entry)] = (part, (int(fields[11]) + int(fields[12])) / self._tick)
         totals: dict[str, float] = {}

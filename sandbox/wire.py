@@ -165,7 +165,7 @@ def users_by_screen_names(screen_names: set[str]):  # noqa: ANN201 - a QuerySet
 # --- entities --------------------------------------------------------------------------------
 def entities(text: str) -> dict[str, list]:
     screen_names = {match.group(1).lower() for match in MENTION.finditer(text)}
-    known = {user.screen_name.lower(): user for user in users_by_screen_names(screen_names)}
+    known = {user.screen_name.lower(): user for user in users_by_screen_names(screen_names)} if screen_names else {}
     mentions = []
     for match in MENTION.finditer(text):
         user = known.get(match.group(1).lower())

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from sandbox import errors
@@ -58,11 +58,13 @@ def _check_rate_limit(*, sender: SandboxUser, now) -> None:  # noqa: ANN001
     counted = SandboxDirectMessage.objects.filter(
         counted=True, source_app_id=settings.TWITTER_APP_ID, created_at__gte=now - DAY
     )
-    for limit, rows in (
-        (int(sandbox_setting("SANDBOX_DM_DAILY_LIMIT")), counted.filter(sender=sender)),
-        (int(sandbox_setting("SANDBOX_DM_APP_DAILY_LIMIT")), counted),
+    # Both limits' counts in one query: it runs for every DM sent.
+    totals = counted.aggregate(by_sender=Count("pk", filter=Q(sender=sender)), by_app=Count("pk"))
+    for limit, rows, total in (
+        (int(sandbox_setting("SANDBOX_DM_DAILY_LIMIT")), counted.filter(sender=sender), totals["by_sender"]),
+        (int(sandbox_setting("SANDBOX_DM_APP_DAILY_LIMIT")), counted, totals["by_app"]),
     ):
-        if rows.count() >= limit:
+        if total >= limit:
             oldest = rows.order_by("created_at").values_list("created_at", flat=True)[0]
             raise errors.rate_limited(limit=limit, reset=int((oldest + DAY).timestamp()) + 1)
 
