@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import random
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -171,7 +172,9 @@ def _sent(message: Message, *, external_id: str, sent_at: datetime | None) -> st
         "not_before": None,
     }
     try:
-        with transaction.atomic():
+        # One statement: on its own it commits or fails whole. Only inside a caller's
+        # transaction does it need a savepoint to fail without spoiling the rest.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             Message.objects.filter(pk=message.pk, status__in=UNSENT).update(**values)
     except IntegrityError:
         # The echo got here first and paired this id with a twin message (same person, same
