@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -119,10 +119,39 @@ def _claimable() -> QuerySet[WebhookEvent]:
 
 
 def _claim_batch(*, limit: int) -> list[WebhookEvent]:
-    """Take waiting events for this worker, oldest first. SKIP LOCKED lets workers claim side
-    by side on PostgreSQL; SQLite's IMMEDIATE transactions serialise the claim instead. The
-    rows are read whole under their lock, so processing needs no second read."""
+    """Take waiting events for this worker, oldest first, read whole (processing needs no
+    second read)."""
     now = timezone.now()
+    if connection.features.can_return_rows_from_bulk_insert:  # PostgreSQL; SQLite 3.35+
+        events = _claim_returning(limit=limit, now=now)
+    else:
+        events = _claim_in_a_transaction(limit=limit, now=now)
+    return sorted(events, key=lambda event: event.pk)
+
+
+def _claim_returning(*, limit: int, now: datetime) -> list[WebhookEvent]:
+    """The claim as one statement that returns the rows it took: the drain's hottest query,
+    without a transaction's round trips or the ORM building a locking read and an UPDATE on
+    every pass. SKIP LOCKED lets workers claim side by side on PostgreSQL; SQLite serialises
+    writers instead. Only the model's own names are formatted in; values are parameters."""
+    quote = connection.ops.quote_name
+    table = quote(WebhookEvent._meta.db_table)
+    column = {field.name: quote(field.column) for field in WebhookEvent._meta.concrete_fields}
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (
+        f"UPDATE {table} SET {column['status']} = %s, {column['attempts']} = {column['attempts']} + 1, "  # noqa: S608
+        f"{column['claimed_at']} = %s WHERE {column['id']} IN ("
+        f"SELECT {column['id']} FROM {table} WHERE {column['status']} = %s "
+        f"AND ({column['claimed_at']} IS NULL OR {column['claimed_at']} <= %s) "
+        f"ORDER BY {column['id']} LIMIT %s{skip_locked}) RETURNING {', '.join(column.values())}"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [WebhookEvent.Status.PROCESSING, adapt(now), WebhookEvent.Status.PENDING, adapt(now - RETRY_AFTER), limit]
+    return list(WebhookEvent.objects.raw(sql, params))
+
+
+def _claim_in_a_transaction(*, limit: int, now: datetime) -> list[WebhookEvent]:
+    """The same claim where UPDATE cannot return rows: a locking read, then the UPDATE."""
     with transaction.atomic():
         events = list(_claimable().select_for_update(skip_locked=True).order_by("pk")[:limit])
         if events:
