@@ -82,11 +82,11 @@ def _counts_sql(user_count: int) -> str:
     def count(table: str, model: type[models.Model], field: str) -> str:
         return f"(SELECT COUNT(*) FROM {table} WHERE {table}.{column(model, field)} = {user_id})"  # noqa: S608
 
-    placeholders = ", ".join(["%s"] * user_count)
+    id_params = ", ".join(["%s"] * user_count)
     return (
         f"SELECT {user_id}, {count(follows, SandboxFollow, 'target')}, "  # noqa: S608 - names only
         f"{count(follows, SandboxFollow, 'source')}, {count(tweets, SandboxTweet, 'author')} "
-        f"FROM {users} WHERE {user_id} IN ({placeholders})"
+        f"FROM {users} WHERE {user_id} IN ({id_params})"
     )
 
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
+from django.db import connections
 from django.db.backends.signals import connection_created
 
 from accounts.models import Role, TwitterAccount
@@ -121,22 +121,23 @@ def charlie(brand_b):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_other_threads_database_connections(django_db_setup) -> Iterator[None]:
-    """Threads other than the tests' own (the Celery worker, live servers, the intake's
-    writer) keep their database connections, as in production (CONN_MAX_AGE), and cannot close
-    them once they are gone: they are closed here, or the test database could not be dropped."""
+def _close_left_database_connections(django_db_setup) -> Iterator[None]:
+    """Connections the tests no longer hold are closed before the test database is dropped:
+    the Celery worker's, live servers' and the intake writer's threads keep theirs, as in
+    production (CONN_MAX_AGE), and cannot close them once they are gone, and a fixture's
+    connection can be left behind by one that replaced it."""
     opened = []
 
     def note(sender: object, connection: object, **kwargs: object) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            opened.append(connection)
+        opened.append(connection.connection)  # the driver's connection: a wrapper may replace it
 
     connection_created.connect(note, weak=False)
     yield
     connection_created.disconnect(note)
-    for wrapper in opened:
-        if wrapper.connection is not None:
-            wrapper.connection.close()
+    still_used = connections["default"].connection  # the tests' own, which Django's teardown closes
+    for raw in opened:
+        if raw is not still_used:
+            raw.close()  # closing a closed connection is harmless
 
 
 @pytest.fixture(scope="session")
