@@ -69,18 +69,24 @@ def test_a_failed_commit_is_reported_and_the_request_answers_500(client, monkeyp
 def test_a_commit_that_never_comes_is_a_500_not_a_hang(monkeypatch):
     monkeypatch.setattr(intake, "COMMIT_TIMEOUT_SECONDS", 0.2)
     gate = threading.Event()
-    original = intake.insert_events
+    given_up = threading.Event()
 
-    def slow(*args, **kwargs):
-        gate.wait(5)
-        return original(*args, **kwargs)
+    def never_commits(*args, **kwargs):
+        # It fails in the end rather than landing late: a row committed after the test (and a
+        # worker processing it) would race the flush of the test database.
+        try:
+            gate.wait(5)
+            raise OperationalError("the database never answered")
+        finally:
+            given_up.set()
 
-    monkeypatch.setattr(intake, "insert_events", slow)
+    monkeypatch.setattr(intake, "insert_events", never_commits)
     try:
         with pytest.raises(IntakeUnavailable, match="not committed within"):
             store(1)
     finally:
         gate.set()
+        assert given_up.wait(5)
 
 
 @pytest.mark.django_db
