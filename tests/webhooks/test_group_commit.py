@@ -250,12 +250,12 @@ def test_the_fast_path_leaves_https_redirects_and_other_methods_to_django(settin
     ("error", "expected"), [(RuntimeError("boom"), 500), (SuspiciousOperation("odd request"), 400)]
 )
 def test_an_error_on_the_fast_path_is_answered_and_logged_as_django_would(monkeypatch, caplog, error, expected):
-    from webhooks import wsgi
+    from webhooks import views
 
-    def broken(request):
+    def broken(**kwargs):
         raise error
 
-    monkeypatch.setattr(wsgi, "receive_event", broken)
+    monkeypatch.setattr(views, "webhook_event_store", broken)
     body = p.encode(p.direct_messages(p.message_event()))
     assert call("POST", "/webhooks/twitter/", body, X_TWITTER_WEBHOOKS_SIGNATURE=p.signature_for(body)) == expected
     if expected == 500:
