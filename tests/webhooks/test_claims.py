@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from webhooks.models import WebhookEvent
 from webhooks.services import processing
+from webhooks.services.processing import _claim_batch as claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,16 +19,7 @@ def store(count: int, **fields) -> list[WebhookEvent]:
     return [WebhookEvent.objects.create(body="{}", for_user_id="1", **fields) for _ in range(count)]
 
 
-@pytest.fixture(params=["one statement", "a transaction"])
-def claim(request, monkeypatch):
-    """Both ways of claiming: UPDATE ... RETURNING, and a locking read where UPDATE cannot
-    return rows (SQLite before 3.35)."""
-    if request.param == "a transaction":
-        monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", property(lambda self: False))
-    return processing._claim_batch
-
-
-def test_a_claim_takes_the_oldest_waiting_events_whole(claim):
+def test_a_claim_takes_the_oldest_waiting_events_whole():
     stale = timezone.now() - processing.RETRY_AFTER * 2
     done, recent_claim = store(1, status=WebhookEvent.Status.PROCESSED), store(1, claimed_at=timezone.now())
     retried = store(1, claimed_at=stale)
@@ -51,7 +43,7 @@ def test_a_claim_takes_the_oldest_waiting_events_whole(claim):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="claims run side by side on PostgreSQL only")
-def test_workers_claiming_at_once_never_take_the_same_event(claim):
+def test_workers_claiming_at_once_never_take_the_same_event():
     from django.db import connections
 
     store(200)
@@ -73,3 +65,14 @@ def test_workers_claiming_at_once_never_take_the_same_event(claim):
         thread.join()
     everything = [pk for mine in taken for pk in mine]
     assert len(everything) == len(set(everything)) == 200
+
+
+def test_startup_refuses_a_sqlite_without_update_returning(monkeypatch):
+    from webhooks.apps import database_can_claim_events
+
+    assert database_can_claim_events(None) == []
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", property(lambda self: False))
+    (error,) = database_can_claim_events(None)
+    assert error.id == "webhooks.E001"
+    assert "SQLite 3.35 or later" in error.msg

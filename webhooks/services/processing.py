@@ -111,58 +111,34 @@ def _take_drain_slot() -> str | None:
     return None
 
 
-def _claimable() -> QuerySet[WebhookEvent]:
-    now = timezone.now()
+def _claimable(now: datetime | None = None) -> QuerySet[WebhookEvent]:
+    """Waiting, and never claimed or claimed so long ago that its worker is presumed gone."""
+    now = now or timezone.now()
     return WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - RETRY_AFTER)
     )
 
 
 def _claim_batch(*, limit: int) -> list[WebhookEvent]:
-    """Take waiting events for this worker, oldest first, read whole (processing needs no
-    second read)."""
+    """Take the oldest claimable events for this worker with one UPDATE that returns them whole:
+    no transaction's round trips, and processing needs no second read. SKIP LOCKED lets
+    workers claim side by side on PostgreSQL; SQLite serialises writers instead. (UPDATE ...
+    RETURNING needs SQLite 3.35: see webhooks/apps.py.)"""
     now = timezone.now()
-    if connection.features.can_return_rows_from_bulk_insert:  # PostgreSQL; SQLite 3.35+
-        events = _claim_returning(limit=limit, now=now)
-    else:
-        events = _claim_in_a_transaction(limit=limit, now=now)
-    return sorted(events, key=lambda event: event.pk)
-
-
-def _claim_returning(*, limit: int, now: datetime) -> list[WebhookEvent]:
-    """The claim as one statement that returns the rows it took: the drain's hottest query,
-    without a transaction's round trips or the ORM building a locking read and an UPDATE on
-    every pass. SKIP LOCKED lets workers claim side by side on PostgreSQL; SQLite serialises
-    writers instead. Only the model's own names are formatted in; values are parameters."""
+    oldest, oldest_params = _claimable(now).order_by("pk").values("pk")[:limit].query.sql_with_params()
+    if connection.features.has_select_for_update_skip_locked:
+        oldest += " FOR UPDATE SKIP LOCKED"
     quote = connection.ops.quote_name
-    table = quote(WebhookEvent._meta.db_table)
     column = {field.name: quote(field.column) for field in WebhookEvent._meta.concrete_fields}
-    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    status, attempts, claimed_at = column["status"], column["attempts"], column["claimed_at"]
+    # Only the model's own names and Django's own SQL are formatted in; values are parameters.
     sql = (
-        f"UPDATE {table} SET {column['status']} = %s, {column['attempts']} = {column['attempts']} + 1, "  # noqa: S608
-        f"{column['claimed_at']} = %s WHERE {column['id']} IN ("
-        f"SELECT {column['id']} FROM {table} WHERE {column['status']} = %s "
-        f"AND ({column['claimed_at']} IS NULL OR {column['claimed_at']} <= %s) "
-        f"ORDER BY {column['id']} LIMIT %s{skip_locked}) RETURNING {', '.join(column.values())}"
+        f"UPDATE {quote(WebhookEvent._meta.db_table)} "  # noqa: S608
+        f"SET {status} = %s, {attempts} = {attempts} + 1, {claimed_at} = %s "
+        f"WHERE {column['id']} IN ({oldest}) RETURNING {', '.join(column.values())}"
     )
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [WebhookEvent.Status.PROCESSING, adapt(now), WebhookEvent.Status.PENDING, adapt(now - RETRY_AFTER), limit]
-    return list(WebhookEvent.objects.raw(sql, params))
-
-
-def _claim_in_a_transaction(*, limit: int, now: datetime) -> list[WebhookEvent]:
-    """The same claim where UPDATE cannot return rows: a locking read, then the UPDATE."""
-    with transaction.atomic():
-        events = list(_claimable().select_for_update(skip_locked=True).order_by("pk")[:limit])
-        if events:
-            WebhookEvent.objects.filter(pk__in=[event.pk for event in events]).update(
-                status=WebhookEvent.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=now
-            )
-    for event in events:  # what the UPDATE wrote, without reading it back
-        event.status = WebhookEvent.Status.PROCESSING
-        event.attempts += 1
-        event.claimed_at = now
-    return events
+    params = [WebhookEvent.Status.PROCESSING, connection.ops.adapt_datetimefield_value(now), *oldest_params]
+    return sorted(WebhookEvent.objects.raw(sql, params), key=lambda event: event.pk)
 
 
 def webhook_event_process(*, event_id: int) -> WebhookEvent | None:
