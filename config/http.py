@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,3 +31,19 @@ class Session(requests.Session):
             self._environment_by_host[host] = super().merge_environment_settings(url, {}, None, None, None)
         settings = self._environment_by_host[host]
         return {**settings, "proxies": dict(settings["proxies"])}
+
+
+class SessionPerThread:
+    """One ``Session`` per thread (requests does not document sessions as thread-safe), so each
+    worker thread keeps its own pooled, kept-alive connections across calls."""
+
+    def __init__(self, headers: dict[str, str] | None = None) -> None:
+        self.headers = headers or {}
+        self._local = threading.local()
+
+    def get(self) -> Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = Session()
+            session.headers.update(self.headers)
+        return session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from config.http import Session
+from config.http import Session, SessionPerThread
 
 
 def test_proxy_settings_are_read_once_per_host_and_honoured(monkeypatch):
@@ -39,3 +39,16 @@ def test_settings_given_to_a_call_are_merged_as_requests_would(monkeypatch):
     )
     assert explicit["proxies"]["https"] == "http://other.example:8080"
     assert explicit["verify"] is False
+
+
+def test_each_thread_keeps_its_own_session_with_the_given_headers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    sessions = SessionPerThread(headers={"User-Agent": "Roost/test"})
+    mine = sessions.get()
+    assert sessions.get() is mine
+    assert mine.headers["User-Agent"] == "Roost/test"
+    with ThreadPoolExecutor(1) as pool:
+        theirs = pool.submit(sessions.get).result()
+    assert theirs is not mine
+    assert theirs.headers["User-Agent"] == "Roost/test"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ import requests
 from requests_oauthlib import OAuth1
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
-from config.http import Session
+from config.http import SessionPerThread
 from integrations.twitter.errors import RateLimit, TransportError, error_for
 from integrations.twitter.types import UserCredentials
 
@@ -29,17 +28,7 @@ CONNECT_TIMEOUT = 3.05
 READ_TIMEOUT = 15.0
 UPLOAD_READ_TIMEOUT = 60.0
 
-_sessions = threading.local()
-
-
-def _session() -> requests.Session:
-    # One pooled session per thread: requests.Session is not documented as thread-safe.
-    session = getattr(_sessions, "session", None)
-    if session is None:
-        session = Session()
-        session.headers["User-Agent"] = "Roost/0.1 (+https://github.com/roost)"
-        _sessions.session = session
-    return session
+_sessions = SessionPerThread(headers={"User-Agent": "Roost/0.1 (+https://github.com/roost)"})
 
 
 def rate_limit_from(headers: Any) -> RateLimit | None:
@@ -135,7 +124,7 @@ class TwitterHttp:
             headers["Authorization"] = f"Bearer {bearer}"
         path = urlsplit(url).path
         try:
-            response = _session().request(
+            response = _sessions.get().request(
                 method,
                 url,
                 params=params,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -18,23 +17,15 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from config.http import Session
+from config.http import SessionPerThread
 from sandbox.conf import sandbox_setting
 from sandbox.models import SandboxDelivery, SandboxNonce, SandboxWebhook
 from sandbox.signatures import sign
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Twitter-Webhooks-Signature"
-_sessions = threading.local()
-
-
-def _session() -> requests.Session:
-    """One session per worker thread: deliveries to the same webhook reuse their connection,
-    as Twitter's do, instead of paying a new connection (and Session) for every event."""
-    session = getattr(_sessions, "session", None)
-    if session is None:
-        session = _sessions.session = Session()
-    return session
+# Deliveries to the same webhook reuse their connection, as Twitter's do.
+_sessions = SessionPerThread()
 
 
 def delivery_create(
@@ -78,7 +69,7 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
     body = delivery.body.encode()
     error, status_code = "", None
     try:
-        response = _session().post(
+        response = _sessions.get().post(
             delivery.url,
             data=body,
             headers={
