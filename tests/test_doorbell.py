@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from config import queue
 from config.queue import Doorbell
-from tests.helpers import wait_until
+from tests.helpers import run_in_threads, wait_until
 
 
 class FakeTask:
@@ -97,11 +97,7 @@ def test_a_burst_from_many_threads_costs_a_few_publishes_and_the_last_ring_is_an
         for _ in range(300):
             bell.ring()
 
-    threads = [threading.Thread(target=ring_many) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(lambda _: ring_many(), 8)
     # The worker starts the task and answers, as a live worker would, so later rings publish.
     wait_until(lambda: recorder.calls >= 1, timeout=5, what="the first publish")
     bell.answer()

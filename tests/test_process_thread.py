@@ -4,47 +4,46 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterator
+
+import pytest
 
 from config.threads import ProcessThread
 
 
-def test_the_thread_starts_once_however_often_it_is_asked_for():
-    started = threading.Semaphore(0)
+@pytest.fixture
+def blocking_work() -> Iterator[tuple[Callable[[], None], threading.Semaphore]]:
+    """A thread target that signals each start and then waits until the test is over."""
+    starts = threading.Semaphore(0)
     release = threading.Event()
-    resets: list[int] = []
 
     def work() -> None:
-        started.release()
+        starts.release()
         release.wait(5)
 
+    yield work, starts
+    release.set()
+
+
+def test_the_thread_starts_once_however_often_it_is_asked_for(blocking_work):
+    work, starts = blocking_work
+    resets: list[int] = []
     thread = ProcessThread("test-thread", work, on_start=lambda: resets.append(os.getpid()))
-    try:
-        for _ in range(5):
-            thread.ensure_running()
-        assert started.acquire(timeout=5)
-        assert not started.acquire(timeout=0.1)
-        assert resets == [os.getpid()]
-    finally:
-        release.set()
+    for _ in range(5):
+        thread.ensure_running()
+    assert starts.acquire(timeout=5)
+    assert not starts.acquire(timeout=0.1)
+    assert resets == [os.getpid()]
 
 
-def test_a_forked_child_starts_its_own_thread_after_resetting_state(monkeypatch):
-    runs = threading.Semaphore(0)
-    release = threading.Event()
+def test_a_forked_child_starts_its_own_thread_after_resetting_state(blocking_work, monkeypatch):
+    work, starts = blocking_work
     resets: list[int] = []
-
-    def work() -> None:
-        runs.release()
-        release.wait(5)
-
     thread = ProcessThread("test-thread", work, on_start=lambda: resets.append(len(resets)))
-    try:
-        thread.ensure_running()
-        assert runs.acquire(timeout=5)
-        # What a child of a fork sees: the parent's pid recorded, its own pid different.
-        monkeypatch.setattr(os, "getpid", lambda: -1)
-        thread.ensure_running()
-        assert runs.acquire(timeout=5)
-        assert resets == [0, 1]
-    finally:
-        release.set()
+    thread.ensure_running()
+    assert starts.acquire(timeout=5)
+    # What a child of a fork sees: the parent's pid recorded, its own pid different.
+    monkeypatch.setattr(os, "getpid", lambda: -1)
+    thread.ensure_running()
+    assert starts.acquire(timeout=5)
+    assert resets == [0, 1]

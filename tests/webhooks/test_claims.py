@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.helpers import run_in_threads
 from webhooks.models import WebhookEvent
 from webhooks.services import processing
 from webhooks.services.processing import _claim_batch as claim
@@ -58,11 +59,7 @@ def test_workers_claiming_at_once_never_take_the_same_event():
         taken.append(mine)
         connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(lambda _: worker(), 4)
     everything = [pk for mine in taken for pk in mine]
     assert len(everything) == len(set(everything)) == 200
 

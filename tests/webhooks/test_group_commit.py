@@ -10,6 +10,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError, transaction
 
 from config.wsgi import application
+from tests.helpers import run_in_threads
 from tests.webhooks import payloads as p
 from webhooks.models import WebhookEvent
 from webhooks.services import intake
@@ -35,11 +36,7 @@ def store(n: int) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_share_commits_and_every_one_is_stored():
-    threads = [threading.Thread(target=store, args=(n,)) for n in range(40)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(store, 40)
     assert WebhookEvent.objects.count() == 40
 
 
