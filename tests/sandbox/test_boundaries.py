@@ -6,10 +6,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+from django.db import transaction
 from django.test import Client
 
 from sandbox.models import SandboxDelivery
 from tests.factories import UserFactory
+from tests.helpers import wait_until
 
 SANDBOX = Path(__file__).resolve().parents[2] / "sandbox"
 
@@ -25,17 +28,23 @@ def test_the_sandbox_never_imports_roosts_own_apps():
     assert offenders == []
 
 
-def test_an_event_waits_in_the_outbox_until_after_the_request(twitter, owner_auth, receiver, brand, customer):
+@pytest.mark.worker
+def test_an_event_waits_in_the_outbox_until_after_the_request(
+    celery_worker, twitter, owner_auth, receiver, brand, customer
+):
     from sandbox.services import customer_send_dm
 
     twitter.call("POST", "account_activity/all/prod/webhooks.json", auth=owner_auth, params={"url": receiver.url})
     from tests.sandbox.conftest import subscribe
 
     subscribe(brand)
-    customer_send_dm(sender=customer, recipient=brand, text="Hi")
-    # No worker runs in this test: the event is a pending row, and nothing was POSTed.
-    assert SandboxDelivery.objects.get().status == "pending"
-    assert receiver.posts == []
+    # A worker is running, yet until the transaction commits the event is only a pending row.
+    with transaction.atomic():
+        customer_send_dm(sender=customer, recipient=brand, text="Hi")
+        assert SandboxDelivery.objects.get().status == "pending"
+        assert receiver.posts == []
+    wait_until(lambda: receiver.posts, what="the event to be delivered after commit")
+    assert receiver.posts[0]["json"]["direct_message_events"][0]["message_create"]["message_data"]["text"] == "Hi"
 
 
 def test_operators_see_sandbox_deliveries_in_the_admin(db):
