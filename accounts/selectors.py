@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import ApiToken, AuditEvent, Brand, Invitation, Membership, Role, TwitterAccount, User
 from accounts.tokens import token_hash, token_matches
+from config.compiled import CompiledQuery
 
 
 def _as_uuid(value: object) -> uuid.UUID:
@@ -93,12 +94,22 @@ def twitter_accounts_by_user_id(*, twitter_user_ids: list[str]) -> dict[str, Twi
 
 def twitter_account_live_for_user_id(*, twitter_user_id: str) -> TwitterAccount | None:
     """For routing webhook events (not a brand-scoped request): the account, if any brand has it."""
-    return (
+    if not twitter_user_id:
+        return None
+    return _LIVE_FOR_USER_ID.first_object(twitter_user_id=twitter_user_id)
+
+
+# Every batch of webhook events routes through it (config/compiled.py).
+_LIVE_FOR_USER_ID = CompiledQuery(
+    TwitterAccount,
+    lambda twitter_user_id: (
         TwitterAccount.objects.exclude(state=TwitterAccount.State.DISCONNECTED)
         .select_related("brand")
         .filter(twitter_user_id=twitter_user_id)
-        .first()
-    )
+        .order_by("pk")[:1]
+    ),
+    twitter_user_id=str,
+)
 
 
 def twitter_accounts_needing_reauth(*, brand: Brand) -> QuerySet[TwitterAccount]:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import Q
 from django.utils import timezone
 
+from config.compiled import CompiledQuery
 from config.logging import log_context
 from engagement.models import BotRule, Conversation, Message
 from engagement.services.replies import ReplyError, conversation_reply
@@ -78,12 +79,21 @@ def rule_matches(rule: BotRule, message: Message, *, first_message: bool, at: da
     return False
 
 
-def _rules_for(conversation: Conversation) -> list[BotRule]:
-    return list(
-        BotRule.objects.filter(brand_id=conversation.brand_id, enabled=True)
-        .filter(Q(account__isnull=True) | Q(account_id=conversation.account_id))
+# Read for every customer message (config/compiled.py).
+_RULES = CompiledQuery(
+    BotRule,
+    lambda brand_id, account_id: (
+        BotRule.objects.filter(brand_id=brand_id, enabled=True)
+        .filter(Q(account__isnull=True) | Q(account_id=account_id))
         .order_by("priority", "pk")
-    )
+    ),
+    brand_id=int,
+    account_id=int,
+)
+
+
+def _rules_for(conversation: Conversation) -> list[BotRule]:
+    return _RULES.objects(brand_id=conversation.brand_id, account_id=conversation.account_id)
 
 
 def bots_respond(*, message_id: int) -> Message | None:

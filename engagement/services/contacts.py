@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import IntegrityError, transaction
+
 from accounts.models import Brand
+from config.compiled import CompiledQuery
 from engagement.models import Contact
 from webhooks.parsing import Profile
 
@@ -21,6 +24,15 @@ PROFILE_FIELDS = (
 )
 
 
+# Looked up for every customer message (config/compiled.py).
+_CONTACT = CompiledQuery(
+    Contact,
+    lambda brand_id, twitter_user_id: Contact.objects.filter(brand_id=brand_id, twitter_user_id=twitter_user_id),
+    brand_id=int,
+    twitter_user_id=str,
+)
+
+
 def contact_upsert(*, brand: Brand, profile: Profile) -> Contact:
     """The brand's contact for this Twitter user, created or refreshed from ``profile``."""
     return contact_record(brand=brand, profile=profile)[0]
@@ -30,9 +42,14 @@ def contact_record(*, brand: Brand, profile: Profile) -> tuple[Contact, bool]:
     """``contact_upsert``, telling whether the contact is new (so it has no conversations)."""
     values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     values["twitter_created_at"] = profile.created_at
-    contact, created = Contact.objects.get_or_create(brand=brand, twitter_user_id=profile.id, defaults=values)
-    if created:
-        return contact, True
+    contact = _CONTACT.first_object(brand_id=brand.pk, twitter_user_id=profile.id)
+    if contact is None:
+        try:
+            with transaction.atomic():
+                return Contact.objects.create(brand=brand, twitter_user_id=profile.id, **values), True
+        except IntegrityError:
+            # Another worker recorded the same new person a moment ago.
+            contact = Contact.objects.get(brand=brand, twitter_user_id=profile.id)
     changed = [
         name
         for name, value in values.items()

@@ -8,11 +8,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import TwitterAccount
+from config.compiled import CompiledQuery
 from engagement.models import Contact, Conversation
 
 # A customer writing again within a week of their conversation being resolved reopens it
 # (the agent keeps the context); after that they start a new conversation.
 REOPEN_WINDOW = timedelta(days=7)
+
+
+# Looked up for every message of a known customer (config/compiled.py).
+_UNRESOLVED = CompiledQuery(
+    Conversation,
+    lambda account_id, contact_id, kind: (
+        Conversation.objects.filter(account_id=account_id, contact_id=contact_id, kind=kind)
+        .exclude(status=Conversation.Status.RESOLVED)
+        .order_by("pk")[:1]
+    ),
+    account_id=int,
+    contact_id=int,
+    kind=str,
+)
 
 
 def conversation_for_inbound(
@@ -25,7 +40,7 @@ def conversation_for_inbound(
     conversations = Conversation.objects.filter(account=account, contact=contact, kind=kind)
     recent = None
     if not new_contact:
-        open_one = conversations.exclude(status=Conversation.Status.RESOLVED).first()
+        open_one = _UNRESOLVED.first_object(account_id=account.pk, contact_id=contact.pk, kind=kind)
         if open_one is not None:
             return _with_known(open_one, account=account, contact=contact), False
         recent = (

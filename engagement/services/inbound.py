@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import TwitterAccount
+from config.compiled import CompiledQuery
 from config.logging import log_context
 from engagement.models import Attachment, Contact, Conversation, CustomProfile, Message
 from engagement.services.contacts import contact_record, contact_record_blocked, contact_upsert
@@ -60,11 +61,21 @@ def _attach_media(message: Message, event: DirectMessage) -> list[Attachment]:
     return [attachment]
 
 
+# Asked for every Direct Message and echo (a redelivery is recorded once): compiled once.
+_BY_EXTERNAL_ID = CompiledQuery(
+    Message,
+    lambda account_id, external_id: Message.objects.filter(account_id=account_id, external_id=external_id),
+    account_id=int,
+    external_id=str,
+)
+
+
 def direct_message_record(*, account: TwitterAccount, event: DirectMessage, users: dict[str, Profile]) -> Recorded:
     if event.sender_id == account.twitter_user_id:
         return _record_echo(account=account, event=event, users=users)
-    if Message.objects.filter(account=account, external_id=event.id).exists():
-        return Recorded(Message.objects.get(account=account, external_id=event.id), created=False)
+    recorded_before = _BY_EXTERNAL_ID.first_object(account_id=account.pk, external_id=event.id)
+    if recorded_before is not None:
+        return Recorded(recorded_before, created=False)
     contact, new_contact = contact_record(brand=account.brand, profile=_profile(users, event.sender_id))
     conversation, _ = conversation_for_inbound(
         account=account, contact=contact, kind=DM, at=event.created_at, new_contact=new_contact
@@ -92,7 +103,7 @@ def direct_message_record(*, account: TwitterAccount, event: DirectMessage, user
 
 def _record_echo(*, account: TwitterAccount, event: DirectMessage, users: dict[str, Profile]) -> Recorded:
     """A message the account sent: ours (settle its state) or another client's (record it)."""
-    ours = Message.objects.filter(account=account, external_id=event.id).first()
+    ours = _BY_EXTERNAL_ID.first_object(account_id=account.pk, external_id=event.id)
     if ours is None and event.source_app_id and event.source_app_id == settings.TWITTER_APP_ID:
         # The echo can beat our own `sent` write: pair it with the send in flight to the same
         # person with the same text, instead of recording a second message.

@@ -14,14 +14,16 @@ import logging
 import random
 from contextlib import nullcontext
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import TwitterAccount
 from accounts.services import twitter_account_credentials, twitter_account_mark_needs_reauth
+from config.compiled import CompiledQuery, CompiledUpdate
 from config.logging import log_context
 from config.queue import enqueue_now
 from engagement.models import Attachment, Conversation, Message
@@ -48,28 +50,44 @@ MEDIA_USABLE_FOR = timedelta(hours=23)  # Twitter allows 24 h between upload and
 UNSENT = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNKNOWN)
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """queued → sending, if due, not held, and no earlier reply of its conversation is still
-    on its way (replies reach the customer in the order they were written)."""
+def _build_claim(message_id: int, now: datetime) -> tuple[QuerySet, dict[str, Any]]:
     earlier = Message.objects.filter(
         conversation_id=OuterRef("conversation_id"),
         direction=Message.Direction.OUTBOUND,
         status__in=UNSENT,
         pk__lt=OuterRef("pk"),
     )
-    claimed = (
+    due = (
         Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, direction=Message.Direction.OUTBOUND)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .exclude(hold_reason=Message.HoldReason.NEEDS_REAUTH)
         .exclude(Exists(earlier))
-        .update(
-            status=Message.Status.SENDING,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            first_attempt_at=Coalesce("first_attempt_at", now),
-        )
     )
-    return claimed == 1
+    return due, {
+        "status": Message.Status.SENDING,
+        "attempts": F("attempts") + 1,
+        "claimed_at": now,
+        "first_attempt_at": Coalesce("first_attempt_at", now),
+    }
+
+
+# Compiled once: building this statement cost ten times what running it does.
+_CLAIM = CompiledUpdate(Message, _build_claim, message_id=int, now=datetime)
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """queued → sending, if due, not held, and no earlier reply of its conversation is still
+    on its way (replies reach the customer in the order they were written)."""
+    return _CLAIM.execute(message_id=message_id, now=now) == 1
+
+
+_TO_SEND = CompiledQuery(
+    Message,
+    lambda message_id: Message.objects.select_related(
+        "account__brand", "conversation__contact", "custom_profile"
+    ).filter(pk=message_id),
+    message_id=int,
+)
 
 
 def message_send(*, message_id: int) -> str | None:
@@ -77,9 +95,9 @@ def message_send(*, message_id: int) -> str | None:
     now = timezone.now()
     if not _claim(message_id, now):
         return None
-    message = Message.objects.select_related("account__brand", "conversation__contact", "custom_profile").get(
-        pk=message_id
-    )
+    message = _TO_SEND.first_object(message_id=message_id)
+    if message is None:
+        raise Message.DoesNotExist(f"message {message_id} was claimed and is gone")
     account = message.account
     with log_context(
         brand=account.brand.slug, message=str(message.public_id), conversation=str(message.conversation.public_id)
@@ -138,12 +156,24 @@ def _deliver(message: Message, account: TwitterAccount) -> tuple[str, datetime |
     return sent.id, sent.created_at
 
 
+_STORED_ATTACHMENT = CompiledQuery(
+    Attachment,
+    lambda message_id: (
+        Attachment.objects.filter(message_id=message_id, state=Attachment.State.STORED)
+        .order_by("pk")
+        .values_list("pk")[:1]
+    ),
+    message_id=int,
+)
+
+
 def _media_id(message: Message, credentials: object, client: object) -> str | None:
     """Upload the message's attachment (chunked, with the right media_category) unless it was
     uploaded recently enough to use; a media id without ``shared`` serves one DM only."""
-    attachment = message.attachments.filter(state=Attachment.State.STORED).first()
-    if attachment is None:
-        return None
+    attachment_id = _STORED_ATTACHMENT.first_value(message_id=message.pk)
+    if attachment_id is None:
+        return None  # most replies: one cheap statement, no model to build
+    attachment = Attachment.objects.get(pk=attachment_id)
     fresh = attachment.twitter_media_expires_at and attachment.twitter_media_expires_at > timezone.now()
     if attachment.twitter_media_id and fresh:
         return attachment.twitter_media_id
@@ -161,26 +191,40 @@ def _media_id(message: Message, credentials: object, client: object) -> str | No
 
 
 # --- outcomes ------------------------------------------------------------------------------
-def _sent(message: Message, *, external_id: str, sent_at: datetime | None) -> str:
-    values = {
+def _sent_values(sent_at: datetime) -> dict[str, Any]:
+    return {
         "status": Message.Status.SENT,
-        "external_id": external_id,
-        "sent_at": sent_at or timezone.now(),
+        "sent_at": sent_at,
         "error": "",
         "error_code": None,
         "hold_reason": Message.HoldReason.NONE,
         "not_before": None,
     }
+
+
+_RECORD_SENT = CompiledUpdate(
+    Message,
+    lambda message_id, external_id, sent_at: (
+        Message.objects.filter(pk=message_id, status__in=UNSENT),
+        {**_sent_values(sent_at), "external_id": external_id},
+    ),
+    message_id=int,
+    external_id=str,
+    sent_at=datetime,
+)
+
+
+def _sent(message: Message, *, external_id: str, sent_at: datetime | None) -> str:
+    sent_at = sent_at or timezone.now()
     try:
         # One statement: on its own it commits or fails whole. Only inside a caller's
         # transaction does it need a savepoint to fail without spoiling the rest.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            Message.objects.filter(pk=message.pk, status__in=UNSENT).update(**values)
+            _RECORD_SENT.execute(message_id=message.pk, external_id=external_id, sent_at=sent_at)
     except IntegrityError:
         # The echo got here first and paired this id with a twin message (same person, same
         # text): both are sent, so record this one as sent without claiming the id twice.
-        values.pop("external_id")
-        Message.objects.filter(pk=message.pk, status__in=UNSENT).update(**values)
+        Message.objects.filter(pk=message.pk, status__in=UNSENT).update(**_sent_values(sent_at))
     logger.info("message sent as %s", external_id)
     if message.conversation.kind == Conversation.Kind.DIRECT_MESSAGE:
         dm_limit_check_after_send(account=message.account)
@@ -236,17 +280,23 @@ def _fail(message: Message, error: TwitterError, *, prefix: str = "") -> str:
     return Message.Status.FAILED
 
 
+_NEXT_QUEUED = CompiledQuery(
+    Message,
+    lambda conversation_id: (
+        Message.objects.filter(
+            conversation_id=conversation_id, direction=Message.Direction.OUTBOUND, status=Message.Status.QUEUED
+        )
+        .order_by("pk")
+        .values_list("pk")[:1]
+    ),
+    conversation_id=int,
+)
+
+
 def _next_in_conversation(message: Message) -> None:
     """The conversation's next queued reply was waiting for this one."""
     from engagement.tasks import send_message
 
-    following = (
-        Message.objects.filter(
-            conversation_id=message.conversation_id, direction=Message.Direction.OUTBOUND, status=Message.Status.QUEUED
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    following = _NEXT_QUEUED.first_value(conversation_id=message.conversation_id)
     if following is not None:
         enqueue_now(send_message, following)

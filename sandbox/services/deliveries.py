@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from config.compiled import CompiledQuery, CompiledSave, CompiledUpdate
 from config.http import SessionPerThread
 from sandbox.conf import sandbox_setting
 from sandbox.models import SandboxDelivery, SandboxNonce, SandboxWebhook
@@ -51,16 +52,29 @@ def _retry_delays() -> list[float]:
     return [float(delay) for delay in sandbox_setting("SANDBOX_DELIVERY_RETRY_DELAYS")]
 
 
+# Compiled once (config/compiled.py): it runs for every event the sandbox delivers.
+_CLAIM = CompiledUpdate(
+    SandboxDelivery,
+    lambda delivery_id, now: (
+        SandboxDelivery.objects.filter(pk=delivery_id, status=SandboxDelivery.Status.PENDING, next_attempt_at__lte=now),
+        {"status": SandboxDelivery.Status.SENDING, "attempts": F("attempts") + 1, "claimed_at": now},
+    ),
+    delivery_id=int,
+    now=datetime,
+)
+
+
+_DELIVERY = CompiledQuery(
+    SandboxDelivery, lambda delivery_id: SandboxDelivery.objects.filter(pk=delivery_id), delivery_id=int
+)
+
+
 def delivery_attempt(*, delivery_id: int) -> str | None:
     """Claim the row, POST it once, record the outcome. Returns the new status, or None when
     the row was not due (another worker has it, it is done, or its wait is not over)."""
-    now = timezone.now()
-    claimed = SandboxDelivery.objects.filter(
-        pk=delivery_id, status=SandboxDelivery.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=SandboxDelivery.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if claimed != 1:
+    if _CLAIM.execute(delivery_id=delivery_id, now=timezone.now()) != 1:
         return None
-    delivery = SandboxDelivery.objects.get(pk=delivery_id)
+    delivery = _DELIVERY.first_object(delivery_id=delivery_id)
     if delivery.webhook_id is None:
         delivery.status = SandboxDelivery.Status.FAILED
         delivery.last_error = "the webhook was deleted before this event could be delivered"
@@ -90,6 +104,11 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
     return _record(delivery, error=error, status_code=status_code)
 
 
+_RECORD_OUTCOME = CompiledSave(
+    SandboxDelivery, "status", "delivered_at", "last_status_code", "last_error", "next_attempt_at"
+)
+
+
 def _record(delivery: SandboxDelivery, *, error: str, status_code: int | None) -> str:
     from sandbox.tasks import deliver
 
@@ -106,7 +125,7 @@ def _record(delivery: SandboxDelivery, *, error: str, status_code: int | None) -
         wait = delays[delivery.attempts - 1]
         delivery.status = SandboxDelivery.Status.PENDING
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
-    delivery.save(update_fields=["status", "delivered_at", "last_status_code", "last_error", "next_attempt_at"])
+    _RECORD_OUTCOME.save(delivery)
     if delivery.status == SandboxDelivery.Status.PENDING:
         wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
         # Longer waits are left to the periodic sweep: the broker is not a calendar.

@@ -13,19 +13,30 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from config.compiled import CompiledQuery
 from sandbox.ids import epoch_ms
 from sandbox.models import SandboxDirectMessage, SandboxSubscription, SandboxTweet, SandboxUser, SandboxWebhook
 from sandbox.services.deliveries import delivery_create
 from sandbox.wire import app_json, dm_event_json, tweet_json, user_json, users_map
 
+# Asked for each user of every event (config/compiled.py).
+_SUBSCRIPTIONS = CompiledQuery(
+    SandboxSubscription,
+    lambda user_id, env_name: SandboxSubscription.objects.select_related("webhook", "user").filter(
+        user_id=user_id, webhook__valid=True, webhook__env_name=env_name
+    ),
+    user_id=int,
+    env_name=str,
+)
+
 
 def _subscriptions(users: Iterable[SandboxUser]) -> list[SandboxSubscription]:
-    ids = {user.pk for user in users}
-    return list(
-        SandboxSubscription.objects.select_related("webhook", "user")
-        .filter(user_id__in=ids, webhook__valid=True, webhook__env_name=settings.TWITTER_ENV_NAME)
-        .order_by("id")
-    )
+    found = [
+        subscription
+        for user_id in {user.pk for user in users}
+        for subscription in _SUBSCRIPTIONS.objects(user_id=user_id, env_name=settings.TWITTER_ENV_NAME)
+    ]
+    return sorted(found, key=lambda subscription: subscription.pk)
 
 
 def _publish(users: Iterable[SandboxUser], event_type: str, build: Any) -> int:

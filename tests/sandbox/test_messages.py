@@ -105,12 +105,14 @@ def test_the_response_is_the_created_event(twitter, brand, brand_auth, customer)
     assert entities["user_mentions"][0]["id_str"] == str(customer.id)
 
 
-def test_an_unknown_recipient_is_349(twitter, brand_auth):
+@pytest.mark.parametrize("recipient_id", ["42", "99999999999999999999999"], ids=["unknown", "beyond any id"])
+def test_an_unknown_recipient_is_349(twitter, brand_auth, recipient_id):
     event = {
         "type": "message_create",
-        "message_create": {"target": {"recipient_id": "42"}, "message_data": {"text": "?"}},
+        "message_create": {"target": {"recipient_id": recipient_id}, "message_data": {"text": "?"}},
     }
     refused(twitter.call("POST", NEW, auth=brand_auth, json={"event": event}), 403, 349)
+    assert not SandboxDirectMessage.objects.exists()
 
 
 def test_a_recipient_with_closed_dms_who_does_not_follow_is_150(twitter, brand_auth, customer):

@@ -7,6 +7,7 @@ per Twitter event id, so running an event twice is harmless.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Brand, TwitterAccount
 from accounts.selectors import twitter_account_live_for_user_id
 from accounts.services import twitter_account_mark_needs_reauth
+from config.compiled import CompiledQuery, CompiledSave
 from config.logging import log_context
 from config.queue import enqueue_now
 from engagement.models import Message
@@ -97,7 +99,7 @@ def webhook_events_process_pending(*, batch: int = BATCH, budget_seconds: float 
         cache.delete(slot)
     # A ring that found the slots busy counted on this drain; its event may have committed
     # just after our last claim came back empty. Looking once more closes that gap.
-    if _claimable().exists():
+    if _ANY_CLAIMABLE.first_value(stale_before=timezone.now() - RETRY_AFTER) is not None:
         events_doorbell.ring()
     return processed
 
@@ -113,9 +115,30 @@ def _take_drain_slot() -> str | None:
 
 def _claimable(now: datetime | None = None) -> QuerySet[WebhookEvent]:
     """Waiting, and never claimed or claimed so long ago that its worker is presumed gone."""
-    now = now or timezone.now()
+    return _claimable_if_claimed_before((now or timezone.now()) - RETRY_AFTER)
+
+
+def _claimable_if_claimed_before(stale_before: datetime) -> QuerySet[WebhookEvent]:
     return WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - RETRY_AFTER)
+        Q(claimed_at__isnull=True) | Q(claimed_at__lte=stale_before)
+    )
+
+
+# Asked after every drain: compiled once (config/compiled.py).
+_ANY_CLAIMABLE = CompiledQuery(
+    WebhookEvent,
+    lambda stale_before: _claimable_if_claimed_before(stale_before).values_list("pk")[:1],
+    stale_before=datetime,
+)
+
+
+@functools.cache
+def _oldest_claimable(limit: int) -> CompiledQuery:
+    # One compiled query per batch size (in practice, one): a drain claims many times a second.
+    return CompiledQuery(
+        WebhookEvent,
+        lambda stale_before: _claimable_if_claimed_before(stale_before).order_by("pk").values("pk")[:limit],
+        stale_before=datetime,
     )
 
 
@@ -125,7 +148,7 @@ def _claim_batch(*, limit: int) -> list[WebhookEvent]:
     workers claim side by side on PostgreSQL; SQLite serialises writers instead. (UPDATE ...
     RETURNING needs SQLite 3.35: see webhooks/apps.py.)"""
     now = timezone.now()
-    oldest, oldest_params = _claimable(now).order_by("pk").values("pk")[:limit].query.sql_with_params()
+    oldest, oldest_params = _oldest_claimable(limit).sql_with_params(stale_before=now - RETRY_AFTER)
     if connection.features.has_select_for_update_skip_locked:
         oldest += " FOR UPDATE SKIP LOCKED"
     quote = connection.ops.quote_name
@@ -190,6 +213,10 @@ def _process_claimed(event: WebhookEvent, accounts: AccountRouting) -> WebhookEv
         return event
 
 
+# Every event ends here (config/compiled.py); a model save() would build it each time.
+_RECORD_OUTCOME = CompiledSave(WebhookEvent, "status", "last_error", "brand", "for_user_id", "processed_at")
+
+
 def _finish(
     event: WebhookEvent,
     status: str,
@@ -205,7 +232,7 @@ def _finish(
         event.for_user_id = event.for_user_id or payload.for_user_id
     if status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED, WebhookEvent.Status.FAILED):
         event.processed_at = timezone.now()
-    event.save(update_fields=["status", "last_error", "brand", "for_user_id", "processed_at"])
+    _RECORD_OUTCOME.save(event)
     if status == WebhookEvent.Status.FAILED:
         logger.error("webhook event failed for good: %s", error)
     return event

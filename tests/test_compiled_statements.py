@@ -1,0 +1,190 @@
+"""Statements compiled once run the ORM's own SQL with each call's values, on both databases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from config.compiled import CompiledQuery, CompiledSave, CompiledUpdate, CompileError
+from engagement.models import Message
+from tests.factories import CustomProfileFactory, MessageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _build_retry(message_id: int, now: datetime):
+    due = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, not_before__lte=now)
+    return due, {"attempts": F("attempts") + 1, "claimed_at": now, "error": "retried"}
+
+
+def test_an_update_is_built_once_and_then_binds_each_calls_values():
+    now = timezone.now()
+    first = MessageFactory(status=Message.Status.QUEUED, not_before=now - timedelta(minutes=1))
+    second = MessageFactory(status=Message.Status.QUEUED, not_before=now - timedelta(minutes=1))
+    builds = []
+
+    def counted(**values):
+        builds.append(values)
+        return _build_retry(**values)
+
+    retry = CompiledUpdate(Message, counted, message_id=int, now=datetime)
+    with CaptureQueriesContext(connection) as queries:
+        assert retry.execute(message_id=first.pk, now=now) == 1
+        assert retry.execute(message_id=second.pk, now=now + timedelta(seconds=5)) == 1
+
+    assert len(builds) == 1  # the second call only bound its values
+    assert len(queries) == 2  # one statement each, logged as Django logs its own
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attempts, first.claimed_at, first.error) == (1, now, "retried")
+    assert second.claimed_at == now + timedelta(seconds=5)
+
+
+def test_an_update_changes_exactly_what_the_orm_would():
+    now = timezone.now()
+    due = MessageFactory(status=Message.Status.QUEUED, not_before=now - timedelta(seconds=1))
+    later = MessageFactory(status=Message.Status.QUEUED, not_before=now + timedelta(hours=1))
+    sent = MessageFactory(status=Message.Status.SENT, not_before=now - timedelta(seconds=1))
+    retry = CompiledUpdate(Message, _build_retry, message_id=int, now=datetime)
+
+    changed = [retry.execute(message_id=message.pk, now=now) for message in (due, later, sent)]
+
+    assert changed == [1, 0, 0]  # the datetime bound in the filter compares as the ORM's does
+    assert list(Message.objects.order_by("pk").values_list("attempts", flat=True)) == [1, 0, 0]
+
+
+def test_rows_binds_values_and_returns_what_the_database_holds():
+    queued = MessageFactory(status=Message.Status.QUEUED)
+    MessageFactory(status=Message.Status.SENT, conversation=queued.conversation)
+    next_queued = CompiledQuery(
+        Message,
+        lambda conversation_id, status: (
+            Message.objects.filter(conversation_id=conversation_id, status=status).order_by("pk").values_list("pk")
+        ),
+        conversation_id=int,
+        status=str,
+    )
+
+    assert next_queued.first_value(conversation_id=queued.conversation_id, status=Message.Status.QUEUED) == queued.pk
+    assert next_queued.first_value(conversation_id=queued.conversation_id + 1000, status=Message.Status.QUEUED) is None
+    assert next_queued.rows(conversation_id=queued.conversation_id, status=Message.Status.FAILED) == []
+
+
+def test_a_value_the_statement_transforms_is_refused_when_it_first_runs():
+    # ``now - 1 day`` reaches the SQL as another value: binding ``now`` there would be wrong.
+    yesterday_rule = CompiledQuery(
+        Message,
+        lambda now: Message.objects.filter(created_at__gte=now - timedelta(days=1)).values_list("pk"),
+        now=datetime,
+    )
+
+    with pytest.raises(CompileError, match="now did not reach the SQL unchanged"):
+        yesterday_rule.rows(now=timezone.now())
+
+
+def test_values_must_be_the_ones_declared():
+    retry = CompiledUpdate(Message, _build_retry, message_id=int, now=datetime)
+
+    with pytest.raises(TypeError, match="expected the values"):
+        retry.execute(message_id=1)
+    with pytest.raises(CompileError, match="cannot be bound"):
+        CompiledQuery(Message, lambda ids: Message.objects.filter(pk__in=ids).values_list("pk"), ids=list).rows(ids=[1])
+
+
+def test_objects_are_built_as_the_orm_builds_them_with_their_related_rows():
+    profile = CustomProfileFactory()
+    with_profile = MessageFactory(custom_profile=profile, quick_replies=[{"label": "Yes"}], sent_at=timezone.now())
+    without = MessageFactory()
+    to_send = CompiledQuery(
+        Message,
+        lambda message_id: Message.objects.select_related("conversation__contact", "custom_profile").filter(
+            pk=message_id
+        ),
+        message_id=int,
+    )
+
+    found = to_send.first_object(message_id=with_profile.pk)
+    plain = to_send.first_object(message_id=without.pk)
+
+    expected = Message.objects.get(pk=with_profile.pk)
+    assert (found.pk, found.sent_at, found.quick_replies) == (expected.pk, expected.sent_at, [{"label": "Yes"}])
+    assert found.custom_profile.name == profile.name  # loaded with it, converted as the ORM does
+    assert found.conversation.contact.twitter_user_id == with_profile.conversation.contact.twitter_user_id
+    assert plain.custom_profile is None
+    assert to_send.first_object(message_id=without.pk + 1000) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert found.conversation.contact.pk == with_profile.conversation.contact_id
+    assert len(queries) == 0  # the related rows came with the one statement
+
+
+def test_values_are_prepared_as_their_fields_would_prepare_them():
+    message = MessageFactory()
+    by_external_id = CompiledQuery(
+        Message,
+        lambda account_id, external_id: Message.objects.filter(
+            account_id=account_id, external_id=external_id
+        ).values_list("pk"),
+        account_id=int,
+        external_id=str,
+    )
+
+    assert by_external_id.first_value(account_id=str(message.account_id), external_id=message.external_id) == (
+        message.pk
+    )
+    assert by_external_id.first_value(account_id=message.account_id, external_id=int(message.external_id)) == (
+        message.pk
+    )
+
+
+def test_a_query_refuses_none_which_sql_would_compare_as_unknown():
+    by_external_id = CompiledQuery(
+        Message,
+        lambda external_id: Message.objects.filter(external_id=external_id).values_list("pk"),
+        external_id=str,
+    )
+
+    with pytest.raises(TypeError, match="None cannot be compared"):
+        by_external_id.rows(external_id=None)
+
+
+def test_its_sql_can_be_embedded_in_a_statement_of_ones_own():
+    MessageFactory(status=Message.Status.QUEUED)
+    MessageFactory(status=Message.Status.SENT)
+    queued = CompiledQuery(Message, lambda status: Message.objects.filter(status=status).values("pk"), status=str)
+    inner, params = queued.sql_with_params(status=Message.Status.QUEUED)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) AS queued", params)  # noqa: S608 - Django's own SQL
+        assert cursor.fetchone()[0] == 1
+
+
+def test_a_compiled_save_writes_those_fields_as_save_would_and_nothing_else():
+    message = MessageFactory(status=Message.Status.QUEUED, text="as written")
+    record = CompiledSave(Message, "status", "sent_at", "custom_profile", "error")
+    message.status = Message.Status.SENT
+    message.sent_at = timezone.now()
+    message.error = ""
+    message.text = "changed in memory only"
+
+    assert record.save(message) == 1
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.status, stored.sent_at, stored.custom_profile_id) == (Message.Status.SENT, message.sent_at, None)
+    assert stored.text == "as written"  # a field not named is not written
+
+
+def test_an_id_beyond_the_databases_range_matches_nothing_as_in_the_orm():
+    message = MessageFactory()
+    by_id = CompiledQuery(Message, lambda message_id: Message.objects.filter(pk=message_id), message_id=int)
+    ids = CompiledQuery(
+        Message, lambda message_id: Message.objects.filter(pk=message_id).values_list("pk"), message_id=int
+    )
+
+    assert Message.objects.filter(pk=10**30).first() is None  # the ORM's answer
+    assert by_id.objects(message_id=10**30) == []
+    assert ids.rows(message_id=-(10**30)) == []
+    assert by_id.first_object(message_id=message.pk).pk == message.pk
