@@ -48,7 +48,8 @@ def _id(value: Any, what: str) -> str:
     raise PayloadError(f"{what} is not a Twitter id: {str(value)[:40]!r}")
 
 
-def _optional_id(value: Any) -> str:
+def optional_id(value: Any) -> str:
+    """A Twitter id, or "" for anything that is not one."""
     try:
         return _id(value, "id")
     except PayloadError:
@@ -76,7 +77,9 @@ def _twitter_date(value: Any) -> datetime | None:
 
 
 def _text(value: Any, limit: int = 100_000) -> str:
-    return value[:limit] if isinstance(value, str) else ""
+    # JSON can carry NUL ("\u0000"), which PostgreSQL's text cannot store: the message would
+    # fail to record on every attempt. Twitter's texts never need it.
+    return value[:limit].replace("\x00", "") if isinstance(value, str) else ""
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:
@@ -157,7 +160,7 @@ def parse_media(data: Any) -> Media | None:
             url, content_type = _text(best["url"], 1000), "video/mp4"
     if not url.startswith("https://") and not url.startswith("http://"):
         return None
-    return Media(id=_optional_id(data.get("id_str") or data.get("id")), type=kind, url=url, content_type=content_type)
+    return Media(id=optional_id(data.get("id_str") or data.get("id")), type=kind, url=url, content_type=content_type)
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def parse_direct_message(data: Any) -> DirectMessage | None:
         }
     initiated = data.get("initiated_via")
     initiated_via = (
-        {key: _optional_id(initiated.get(key)) for key in ("tweet_id", "welcome_message_id") if initiated.get(key)}
+        {key: optional_id(initiated.get(key)) for key in ("tweet_id", "welcome_message_id") if initiated.get(key)}
         if isinstance(initiated, dict)
         else None
     )
@@ -229,8 +232,8 @@ def parse_direct_message(data: Any) -> DirectMessage | None:
         sender_id=_id(create.get("sender_id"), "message_create.sender_id"),
         recipient_id=_id(target.get("recipient_id"), "message_create.target.recipient_id"),
         text=_text(message_data.get("text"), 10_000),
-        source_app_id=_optional_id(create.get("source_app_id")),
-        custom_profile_id=_optional_id(create.get("custom_profile_id")),
+        source_app_id=optional_id(create.get("source_app_id")),
+        custom_profile_id=optional_id(create.get("custom_profile_id")),
         quick_reply_response=quick_reply_response,
         quick_replies=_options(message_data.get("quick_reply")),
         buttons=_buttons(message_data.get("ctas")),
@@ -272,14 +275,14 @@ def parse_tweet(data: Any) -> TweetCreated:
     text = _text(extended.get("full_text")) or _text(data.get("full_text")) or _text(data.get("text"))
     entities = extended.get("entities") if isinstance(extended.get("entities"), dict) else data.get("entities")
     mentions = entities.get("user_mentions", []) if isinstance(entities, dict) else []
-    mentioned = frozenset(_optional_id(m.get("id_str") or m.get("id")) for m in mentions if isinstance(m, dict)) - {""}
+    mentioned = frozenset(optional_id(m.get("id_str") or m.get("id")) for m in mentions if isinstance(m, dict)) - {""}
     return TweetCreated(
         id=_id(data.get("id_str") or data.get("id"), "tweet id"),
         created_at=_epoch_ms(data.get("timestamp_ms")) or _twitter_date(data.get("created_at")),
         text=text,
         author=parse_profile(data.get("user"), "tweet.user"),
-        in_reply_to_status_id=_optional_id(data.get("in_reply_to_status_id_str") or data.get("in_reply_to_status_id")),
-        in_reply_to_user_id=_optional_id(data.get("in_reply_to_user_id_str") or data.get("in_reply_to_user_id")),
+        in_reply_to_status_id=optional_id(data.get("in_reply_to_status_id_str") or data.get("in_reply_to_status_id")),
+        in_reply_to_user_id=optional_id(data.get("in_reply_to_user_id_str") or data.get("in_reply_to_user_id")),
         mentioned_user_ids=mentioned,
         is_retweet="retweeted_status" in data,
     )
@@ -362,7 +365,7 @@ def _events_for_key(key: str, value: Any) -> list[Any]:
         return [
             Revoked(
                 user_id=_id(source.get("user_id"), "revoke.source.user_id"),
-                app_id=_optional_id(target.get("app_id")),
+                app_id=optional_id(target.get("app_id")),
                 at=when,
             )
         ]
@@ -396,7 +399,7 @@ def _events_for_key(key: str, value: Any) -> list[Any]:
             events.append(parse_tweet(item))
         elif key == "tweet_delete_events":
             status = _dict(_dict(item, "tweet_delete_events[]").get("status"), "tweet_delete_events[].status")
-            events.append(TweetDeleted(_id(status.get("id"), "status.id"), _optional_id(status.get("user_id"))))
+            events.append(TweetDeleted(_id(status.get("id"), "status.id"), optional_id(status.get("user_id"))))
         elif key == "favorite_events":
             item = _dict(item, "favorite_events[]")
             tweet = item.get("favorited_status") if isinstance(item.get("favorited_status"), dict) else {}
@@ -404,7 +407,7 @@ def _events_for_key(key: str, value: Any) -> list[Any]:
                 Favorited(
                     created_at=_epoch_ms(item.get("timestamp_ms")) or _twitter_date(item.get("created_at")),
                     user=parse_profile(item.get("user"), "favorite_events[].user"),
-                    tweet_id=_optional_id(tweet.get("id_str") or tweet.get("id")),
+                    tweet_id=optional_id(tweet.get("id_str") or tweet.get("id")),
                 )
             )
         else:
@@ -431,7 +434,7 @@ def parse_payload(body: str | bytes) -> Payload:
             except PayloadError:
                 continue  # a malformed profile in the lookup map only costs us that profile
     has_revoke = any(isinstance(event, Revoked | ReplayJob) for event in events)
-    for_user_id = _optional_id(data.get("for_user_id"))
+    for_user_id = optional_id(data.get("for_user_id"))
     if not for_user_id and not has_revoke and events:
         raise PayloadError("for_user_id is missing")
     blocked = data.get("user_has_blocked", data.get("is_blocked_by"))

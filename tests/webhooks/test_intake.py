@@ -31,6 +31,14 @@ def test_a_signed_event_is_stored_byte_for_byte_before_the_200(client):
     assert event.status == WebhookEvent.Status.PENDING
 
 
+@pytest.mark.parametrize("for_user_id", ["\u0000", "12\u00003", "not-an-id", ["1"]])
+def test_a_for_user_id_that_is_not_a_twitter_id_is_not_kept(client, for_user_id):
+    # PostgreSQL cannot store NUL in text: keeping "\u0000" as the routing id answered 500.
+    response = post_signed(client, {"for_user_id": for_user_id})
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get().for_user_id == ""
+
+
 def test_a_forged_signature_is_refused_and_nothing_is_written(client):
     response = post_signed(client, direct_messages(message_event()), signature="sha256=forged")
     assert response.status_code == 403

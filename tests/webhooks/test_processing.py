@@ -55,6 +55,15 @@ def test_a_customers_dm_opens_a_conversation_with_their_contact(client, account)
     assert conversation.last_inbound_at == message.sent_at
 
 
+def test_a_nul_in_a_dm_is_dropped_rather_than_failing_the_message(client, account):
+    # PostgreSQL's text cannot hold NUL: kept, the message failed on every attempt.
+    answer = {"type": "options", "metadata": "size\u0000_m"}
+    event = deliver(client, p.direct_messages(p.message_event(text="Hel\u0000lo", quick_reply_response=answer)))
+    assert event.status == WebhookEvent.Status.PROCESSED
+    message = Message.objects.get()
+    assert (message.text, message.quick_reply_response) == ("Hello", {"type": "options", "metadata": "size_m"})
+
+
 def test_a_quick_reply_response_keeps_its_metadata_and_initiated_via_is_kept(client, account):
     event = p.message_event(
         text="Blue Bird",

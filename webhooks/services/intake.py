@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from config.threads import ProcessThread
 from webhooks.models import WebhookEvent
-from webhooks.parsing import EVENT_KEYS
+from webhooks.parsing import EVENT_KEYS, optional_id
 from webhooks.tasks import events_doorbell
 
 logger = logging.getLogger(__name__)
@@ -59,8 +59,7 @@ def _new_event(*, body: str, payload: Any, source: str) -> WebhookEvent:
     for_user_id = ""
     event_types = ""
     if isinstance(payload, dict):
-        value = payload.get("for_user_id")
-        for_user_id = str(value)[:32] if isinstance(value, str | int) else ""
+        for_user_id = optional_id(payload.get("for_user_id"))  # anything else, NUL included, is not kept
         event_types = ",".join(key for key in EVENT_KEYS if key in payload)[:200]
     return WebhookEvent(body=body, source=source, for_user_id=for_user_id, event_types=event_types)
 
