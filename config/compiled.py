@@ -17,6 +17,7 @@ A value may be None where it is assigned (``SET x = NULL``), never where it is c
 
 from __future__ import annotations
 
+import functools
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql import UpdateQuery
@@ -191,8 +192,15 @@ def _kind_of(field: Field) -> type:
 
 class CompiledSave(CompiledUpdate):
     """``instance.save(update_fields=fields)``, compiled once: ``save(instance)`` writes those
-    fields of that row (each through its ``pre_save``, as a save would) and returns the rows
-    changed. Without a model save's signals, which these rows have none of."""
+    fields of that row (each through its ``pre_save``, as a save would) and, as a save would,
+    raises ``DatabaseError`` when the row is gone. Without a model save's signals, which these
+    rows have none of. ``CompiledSave.of(model, *fields)`` keeps one per set of fields, for a
+    caller whose fields vary."""
+
+    @classmethod
+    @functools.cache
+    def of(cls, model: type[Model], *fields: str) -> CompiledSave:
+        return cls(model, *fields)
 
     def __init__(self, model: type[Model], *fields: str) -> None:
         self._fields = [model._meta.get_field(name) for name in fields]
@@ -204,9 +212,10 @@ class CompiledSave(CompiledUpdate):
             **kinds,
         )
 
-    def save(self, instance: Model) -> int:
+    def save(self, instance: Model) -> None:
         values = {field.attname: field.pre_save(instance, False) for field in self._fields}
-        return self.execute(pk=instance.pk, **values)
+        if not self.execute(pk=instance.pk, **values):
+            raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
 class CompiledQuery(_Statement):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -171,10 +171,24 @@ def test_a_compiled_save_writes_those_fields_as_save_would_and_nothing_else():
     message.error = ""
     message.text = "changed in memory only"
 
-    assert record.save(message) == 1
+    record.save(message)
     stored = Message.objects.get(pk=message.pk)
     assert (stored.status, stored.sent_at, stored.custom_profile_id) == (Message.Status.SENT, message.sent_at, None)
     assert stored.text == "as written"  # a field not named is not written
+
+
+def test_a_compiled_save_of_a_deleted_row_raises_as_save_would():
+    message = MessageFactory()
+    Message.objects.filter(pk=message.pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
+        message.save(update_fields=["status"])  # the ORM's answer
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        CompiledSave(Message, "status").save(message)
+
+
+def test_one_compiled_save_is_kept_per_set_of_fields():
+    assert CompiledSave.of(Message, "status", "error") is CompiledSave.of(Message, "status", "error")
+    assert CompiledSave.of(Message, "status") is not CompiledSave.of(Message, "status", "error")
 
 
 def test_an_id_beyond_the_databases_range_matches_nothing_as_in_the_orm():

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import TwitterAccount
-from config.compiled import CompiledQuery
+from config.compiled import CompiledQuery, CompiledSave
 from engagement.models import Contact, Conversation
 
 # A customer writing again within a week of their conversation being resolved reopens it
@@ -37,14 +38,14 @@ def conversation_for_inbound(
     or a new one. Returns (conversation, created). A contact created just now has no
     conversation to look for."""
     at = at or timezone.now()
-    conversations = Conversation.objects.filter(account=account, contact=contact, kind=kind)
     recent = None
     if not new_contact:
         open_one = _UNRESOLVED.first_object(account_id=account.pk, contact_id=contact.pk, kind=kind)
         if open_one is not None:
             return _with_known(open_one, account=account, contact=contact), False
         recent = (
-            conversations.filter(status=Conversation.Status.RESOLVED, resolved_at__gte=at - REOPEN_WINDOW)
+            _of(account=account, contact=contact, kind=kind)
+            .filter(status=Conversation.Status.RESOLVED, resolved_at__gte=at - REOPEN_WINDOW)
             .order_by("-resolved_at")
             .first()
         )
@@ -58,7 +59,13 @@ def conversation_for_inbound(
             return Conversation.objects.create(brand=account.brand, account=account, contact=contact, kind=kind), True
     except IntegrityError:
         # Another worker opened it at the same moment (one unresolved per contact and kind).
-        return conversations.exclude(status=Conversation.Status.RESOLVED).get(), False
+        return _of(account=account, contact=contact, kind=kind).exclude(
+            status=Conversation.Status.RESOLVED
+        ).get(), False
+
+
+def _of(*, account: TwitterAccount, contact: Contact, kind: str) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(account=account, contact=contact, kind=kind)
 
 
 def _with_known(conversation: Conversation, *, account: TwitterAccount, contact: Contact) -> Conversation:
@@ -95,5 +102,6 @@ def conversation_touch(
     elif conversation.last_outbound_at is None or at > conversation.last_outbound_at:
         conversation.last_outbound_at = at
         fields.append("last_outbound_at")
-    conversation.save(update_fields=fields)
+    # Twice per Direct Message (the customer's, the reply): compiled once per set of fields.
+    CompiledSave.of(Conversation, *fields).save(conversation)
     return conversation
