@@ -77,9 +77,17 @@ def _twitter_date(value: Any) -> datetime | None:
 
 
 def _text(value: Any, limit: int = 100_000) -> str:
-    # JSON can carry NUL ("\u0000"), which PostgreSQL's text cannot store: the message would
-    # fail to record on every attempt. Twitter's texts never need it.
-    return value[:limit].replace("\x00", "") if isinstance(value, str) else ""
+    """A storable string: JSON can carry NUL ("\u0000") and lone surrogates ("\ud83d", half an
+    emoji cut short), which the database cannot store, so the message would fail to record on
+    every attempt. NUL is dropped and a lone surrogate becomes U+FFFD."""
+    if not isinstance(value, str):
+        return ""
+    text = value[:limit].replace("\x00", "")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:

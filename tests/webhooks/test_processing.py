@@ -64,6 +64,15 @@ def test_a_nul_in_a_dm_is_dropped_rather_than_failing_the_message(client, accoun
     assert (message.text, message.quick_reply_response) == ("Hello", {"type": "options", "metadata": "size_m"})
 
 
+def test_half_an_emoji_is_replaced_rather_than_failing_the_message(client, account):
+    # A lone surrogate ("\ud83d" without its pair) cannot be stored as UTF-8.
+    body = p.encode(p.direct_messages(p.message_event(text="Thanks ")))
+    body = body.replace(b"Thanks ", b"Thanks \\ud83d\\ude00 and \\ud83d")
+    event = deliver(client, body)
+    assert event.status == WebhookEvent.Status.PROCESSED
+    assert Message.objects.get().text == "Thanks \U0001f600 and \ufffd"
+
+
 def test_a_quick_reply_response_keeps_its_metadata_and_initiated_via_is_kept(client, account):
     event = p.message_event(
         text="Blue Bird",
