@@ -121,9 +121,30 @@ def json_body(request: HttpRequest) -> Any:
         # (twitter-api.md §13.5): those endpoints take JSON, signed over the URL only.
         raise errors.could_not_authenticate()
     try:
-        return json.loads(request.body or b"null")
+        body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         raise errors.invalid_parameter("body", "It is not valid JSON.") from None
+    if b"\\u" in request.body and not storable(body):
+        raise errors.invalid_parameter("body", "Text must not contain NUL characters or unpaired surrogates.")
+    return body
+
+
+def storable(value: Any) -> bool:
+    """Whether a JSON value holds only text the database can store: JSON's escapes can make
+    NUL ("\\u0000") and unpaired surrogates ("\\ud800"), which it cannot."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    return True
 
 
 def param(request: HttpRequest, name: str, *, required: bool = False) -> str | None:
@@ -134,6 +155,8 @@ def param(request: HttpRequest, name: str, *, required: bool = False) -> str | N
         value = request.POST.get(name)
     if required and (value is None or value == ""):
         raise errors.missing_parameter(name)
+    if value is not None and "\x00" in value:
+        raise errors.invalid_parameter(name, "It must not contain NUL characters.")
     return value
 
 

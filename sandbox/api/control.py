@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import errors
+from sandbox.api.base import storable
 from sandbox.errors import TwitterError
 from sandbox.models import SandboxDelivery, SandboxFault, SandboxUser
 from sandbox.oauth import bearer_is_valid, bearer_token
@@ -59,6 +60,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         raise SandboxInputError("the body must be JSON") from None
     if not isinstance(body, dict):
         raise SandboxInputError("the body must be a JSON object")
+    if not storable(body):
+        raise SandboxInputError("text must not contain NUL characters or unpaired surrogates")
     return body
 
 

@@ -145,6 +145,14 @@ def test_users_and_customer_messages_over_http(twitter, brand):
     assert sent.json()["event"]["message_create"]["source_app_id"] == "3033300"
 
 
+def test_the_control_api_refuses_text_the_database_cannot_store(twitter, brand, customer):
+    message = {"sender_id": str(customer.id), "recipient_id": str(brand.id), "text": "Hi \ud83d"}
+    response = control(twitter, "POST", "messages", json=message)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"][0]["message"]
+    assert not SandboxDirectMessage.objects.exists()
+
+
 def test_reset_forgets_activity_and_keeps_accounts(twitter, brand, customer):
     customer_send_dm(sender=customer, recipient=brand, text="Hi")
     fault_inject(endpoint="POST statuses/update", status=500)

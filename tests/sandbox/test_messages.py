@@ -115,6 +115,26 @@ def test_an_unknown_recipient_is_349(twitter, brand_auth, recipient_id):
     assert not SandboxDirectMessage.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "message_data",
+    [
+        {"text": "a\u0000b"},
+        {"text": "half an emoji \ud83d"},
+        {"text": "ok", "quick_reply": {"type": "options", "options": [{"label": "x", "metadata": "\ud800"}]}},
+    ],
+)
+def test_text_the_database_cannot_store_is_refused_with_44(twitter, brand_auth, customer, message_data):
+    # JSON escapes make NUL and unpaired surrogates; PostgreSQL stores neither (it was a 500).
+    message = refused(dm(twitter, brand_auth, customer, **message_data), 400, 44)
+    assert "NUL" in message
+    assert not SandboxDirectMessage.objects.exists()
+
+
+def test_an_escaped_backslash_is_only_text(twitter, brand_auth, customer):
+    assert dm(twitter, brand_auth, customer, text="C:\\u0000 is a path").status_code == 200
+    assert SandboxDirectMessage.objects.get().text == "C:\\u0000 is a path"
+
+
 def test_a_recipient_with_closed_dms_who_does_not_follow_is_150(twitter, brand_auth, customer):
     customer.accepts_dms_from_anyone = False
     customer.save()

@@ -63,6 +63,11 @@ def test_status_update_limits(twitter, brand_auth):
     assert (gone.status_code, gone.json()["errors"][0]["code"]) == (403, 385)
 
 
+def test_a_form_parameter_with_nul_is_refused_with_44(twitter, brand_auth):
+    response = twitter.call("POST", "statuses/update.json", auth=brand_auth, data={"status": "a\x00b"})
+    assert (response.status_code, response.json()["errors"][0]["code"]) == (400, 44)
+
+
 def test_follow_goes_to_both_sides_and_unfollow_only_to_who_unfollowed(brand, customer):
     subscribe(brand)
     assert user_follow(source=customer, target=brand) is True
