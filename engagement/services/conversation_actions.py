@@ -114,4 +114,6 @@ def note_add(*, conversation: Conversation, author: User, text: str) -> Note:
         raise ConversationError("text", "a note needs text")
     if len(text) > NOTE_MAX:
         raise ConversationError("text", f"at most {NOTE_MAX} characters")
+    if "\x00" in text:  # the database cannot store it (forms refuse it; this view has none)
+        raise ConversationError("text", "a note cannot contain NUL characters")
     return Note.objects.create(brand=conversation.brand, conversation=conversation, author=author, text=text)

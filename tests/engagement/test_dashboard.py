@@ -322,6 +322,8 @@ def test_notes_are_added(client, bob, conversation):
     assert "VIP customer" in response.text
     assert Note.objects.get().author == bob
     assert client.post(url("conversation_note", conversation.public_id), {"text": " "}).status_code == 400
+    assert client.post(url("conversation_note", conversation.public_id), {"text": "a\x00b"}).status_code == 400
+    assert Note.objects.count() == 1
 
 
 def test_a_failed_reply_is_retried_from_the_thread(client, bob, conversation):
