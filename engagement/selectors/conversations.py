@@ -76,8 +76,8 @@ def conversations_filtered(
         conversations = conversations.filter(account__public_id=_as_uuid(account_id))
     if updated_after:
         conversations = conversations.filter(updated_at__gt=updated_after)
-    if q.strip():
-        term = q.strip()
+    term = q.replace("\x00", "").strip()  # no stored text holds NUL, and SQL cannot carry it
+    if term:
         said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=term)
         conversations = conversations.filter(
             Q(contact__screen_name__icontains=term.lstrip("@")) | Q(contact__name__icontains=term) | Exists(said)

@@ -10,6 +10,7 @@ from engagement.models import CannedResponse
 
 def canned_responses_list(*, brand: Brand, q: str = "") -> QuerySet[CannedResponse]:
     responses = CannedResponse.objects.filter(brand=brand)
-    if q:
-        responses = responses.filter(shortcut__istartswith=q.lstrip("/"))
+    prefix = q.replace("\x00", "").lstrip("/")  # no stored text holds NUL, and SQL cannot carry it
+    if prefix:
+        responses = responses.filter(shortcut__istartswith=prefix)
     return responses.order_by("shortcut")

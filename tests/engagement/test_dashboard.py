@@ -316,6 +316,17 @@ def test_assigning_to_someone_outside_the_brand_is_a_404(client, bob, charlie, c
     assert conversation.assignee is None
 
 
+def test_a_search_with_nul_is_searched_without_it(client, bob, conversation):
+    client.force_login(bob)
+    CannedResponse.objects.create(brand=conversation.brand, shortcut="thanks", title="Thanks", text="Thank you!")
+    for path in ("/", url("inbox_list")):
+        response = client.get(path, {"q": "jor\x00dan"})
+        assert response.status_code == 200
+        assert "Jordan Brinks" in response.text
+    canned = client.get(url("inbox_canned"), {"q": "/tha\x00"})
+    assert [result["shortcut"] for result in canned.json()["results"]] == ["thanks"]
+
+
 def test_notes_are_added(client, bob, conversation):
     client.force_login(bob)
     response = client.post(url("conversation_note", conversation.public_id), {"text": "VIP customer"})
