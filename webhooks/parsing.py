@@ -43,7 +43,7 @@ def _id(value: Any, what: str) -> str:
         raise PayloadError(f"{what} is missing")
     if isinstance(value, int | str):
         text = str(value).strip()
-        if text.isdigit() and len(text) <= 32:
+        if text.isascii() and text.isdigit() and len(text) <= 32:  # not "²" or "１２": int() refuses one
             return text
     raise PayloadError(f"{what} is not a Twitter id: {str(value)[:40]!r}")
 

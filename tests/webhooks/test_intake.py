@@ -31,7 +31,7 @@ def test_a_signed_event_is_stored_byte_for_byte_before_the_200(client):
     assert event.status == WebhookEvent.Status.PENDING
 
 
-@pytest.mark.parametrize("for_user_id", ["\u0000", "12\u00003", "not-an-id", ["1"]])
+@pytest.mark.parametrize("for_user_id", ["\u0000", "12\u00003", "not-an-id", ["1"], "\u00b2", "\uff11\uff12"])
 def test_a_for_user_id_that_is_not_a_twitter_id_is_not_kept(client, for_user_id):
     # PostgreSQL cannot store NUL in text: keeping "\u0000" as the routing id answered 500.
     response = post_signed(client, {"for_user_id": for_user_id})
