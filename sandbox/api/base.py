@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import errors
 from sandbox.errors import TwitterError
+from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxUser
 from sandbox.oauth import bearer_is_valid, bearer_token, oauth_verify
 from sandbox.services.faults import fault_take
@@ -164,7 +165,7 @@ def int_param(request: HttpRequest, name: str, *, default: int, minimum: int = 1
     raw = param(request, name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit():
+    if not is_id(raw):
         raise errors.invalid_parameter(name, "It must be a number.")
     value = max(int(raw), minimum)
     return min(value, maximum) if maximum else value

@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from sandbox import errors
 from sandbox.api.base import storable
 from sandbox.errors import TwitterError
+from sandbox.ids import is_id
 from sandbox.models import SandboxDelivery, SandboxFault, SandboxUser
 from sandbox.oauth import bearer_is_valid, bearer_token
 from sandbox.services import (
@@ -130,7 +131,7 @@ def users(request: HttpRequest) -> HttpResponse:
 
 
 def _user(value: Any, name: str) -> SandboxUser:
-    user = SandboxUser.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+    user = SandboxUser.objects.filter(pk=int(value)).first() if is_id(value) else None
     if user is None:
         raise SandboxInputError(f"{name} is not a sandbox user id")
     return user

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from sandbox import errors
 from sandbox.api.base import Caller, Spec, ok, param, route
+from sandbox.ids import is_id
 from sandbox.models import SandboxCustomProfile, SandboxDirectMessage, SandboxMedia, SandboxUser, SandboxWelcomeMessage
 from sandbox.services import media as service
 
@@ -25,7 +26,7 @@ def _bool(value: str | None) -> bool:
 
 def _owners(request: HttpRequest) -> list[str]:
     owners = [value.strip() for value in (param(request, "additional_owners") or "").split(",") if value.strip()]
-    if len(owners) > 100 or not all(owner.isdigit() for owner in owners):
+    if len(owners) > 100 or not all(is_id(owner) for owner in owners):
         raise errors.invalid_parameter("additional_owners", "A comma-separated list of up to 100 user ids.")
     return owners
 
@@ -70,7 +71,7 @@ def upload_command(request: HttpRequest, caller: Caller) -> tuple[str, SandboxMe
         return command, media
     if command == "INIT":
         total = param(request, "total_bytes", required=True)
-        if not total.isdigit():
+        if not is_id(total):
             raise errors.invalid_parameter("total_bytes", "It must be a number of bytes.")
         media = service.media_init(
             owner=caller.user,
@@ -84,7 +85,7 @@ def upload_command(request: HttpRequest, caller: Caller) -> tuple[str, SandboxMe
     media = service.media_for_upload(owner=caller.user, media_id=param(request, "media_id", required=True))
     if command == "APPEND":
         index = param(request, "segment_index", required=True)
-        if not index.isdigit():
+        if not is_id(index):
             raise errors.invalid_parameter("segment_index", "It must be between 0 and 999.")
         service.media_append(media=media, segment_index=int(index), data=_bytes(request))
         return command, media

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sandbox.conf import sandbox_setting
 from sandbox.errors import TwitterError
+from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxFollow, SandboxSubscription, SandboxUser
 from sandbox.models.accounts import AccessLevel
 
@@ -32,7 +33,7 @@ def random_string(length: int) -> str:
 
 def app_owner_id() -> int:
     user_part = (settings.TWITTER_ACCESS_TOKEN or "").split("-", 1)[0]
-    if not user_part.isdigit():
+    if not is_id(user_part):
         raise ImproperlyConfigured(
             "TWITTER_ACCESS_TOKEN must look like Twitter's '<user_id>-<random>' for the sandbox to know the app "
             f"owner; got {settings.TWITTER_ACCESS_TOKEN!r}"

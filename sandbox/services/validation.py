@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox import errors
+from sandbox.ids import is_id
 
 DM_TEXT_LIMIT = 10_000
 WELCOME_TEXT_LIMIT = 9_990
@@ -113,7 +114,7 @@ def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> Messag
         if not isinstance(attachment, dict) or attachment.get("type") != "media" or not isinstance(media, dict):
             raise errors.dm_refused('attachment must be {"type": "media", "media": {"id": "…"}}.')
         media_id = str(media.get("id", ""))
-        if not media_id.isdigit():
+        if not is_id(media_id):
             raise errors.media_not_found()
     unknown = set(value) - {"text", "quick_reply", "ctas", "attachment", "entities"}
     if unknown:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sandbox import errors
 from sandbox.conf import sandbox_setting
+from sandbox.ids import is_id
 from sandbox.models import SandboxSubscription, SandboxUser, SandboxWebhook
 from sandbox.signatures import sign
 
@@ -82,7 +83,7 @@ def webhook_register(*, env_name: str, url: str) -> SandboxWebhook:
 
 
 def webhook_get(*, env_name: str, webhook_id: str) -> SandboxWebhook:
-    if not webhook_id.isdigit():
+    if not is_id(webhook_id):
         raise errors.webhook_not_found()
     webhook = SandboxWebhook.objects.filter(env_name=env_name, pk=int(webhook_id)).first()
     if webhook is None:

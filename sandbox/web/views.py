@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sandbox import selectors
 from sandbox.errors import TwitterError
+from sandbox.ids import is_id
 from sandbox.models import SandboxUser
 from sandbox.services import (
     SandboxInputError,
@@ -61,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def choose_user(request: HttpRequest) -> HttpResponse:
     user_id = request.POST.get("user_id", "")
-    user = SandboxUser.objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
+    user = SandboxUser.objects.filter(pk=int(user_id)).first() if is_id(user_id) else None
     if user is None:
         messages.error(request, "Choose one of the accounts listed.")
         return redirect("sandbox:home")
