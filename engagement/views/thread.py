@@ -54,13 +54,14 @@ def _thread_context(request: HttpRequest, conversation: Conversation) -> dict:
 def _seen_message_pk(conversation: Conversation, messages: list) -> int | None:
     """The newest reply the customer has read (Twitter's ids grow with time)."""
     read = conversation.customer_last_read_event_id
-    if not read.isdigit():
+    if not (read.isascii() and read.isdigit()):  # int() refuses "²", which isdigit() accepts
         return None
     seen = [
         m
         for m in messages
         if m.direction == "outbound"
         and m.status == "sent"
+        and (m.external_id or "").isascii()
         and (m.external_id or "").isdigit()
         and int(m.external_id) <= int(read)
     ]
