@@ -13,11 +13,23 @@ that every stand-in came through unchanged, so a statement that transforms one f
 first time it runs, in tests, never silently at run time. Everything else in the statement
 is fixed when it is first built: a setting read there would be read once, so pass it in.
 A value may be None where it is assigned (``SET x = NULL``), never where it is compared.
+
+On PostgreSQL each statement is also *prepared* once per connection (``PREPARE``, then
+``EXECUTE`` with the values), so the database keeps its plan too: planning the send's load of
+a message with its account, brand, conversation, contact and profile cost 1.2 ms of the
+database's CPU against 0.1 ms to run it. A connection marked for a transaction-mode pooler
+(``DISABLE_SERVER_SIDE_CURSORS``, as Django asks for PgBouncer) gets plain statements, since
+the next transaction may run on another server session; a statement PostgreSQL cannot prepare
+is run plainly too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
+import logging
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -26,10 +38,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, router, transaction
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql import UpdateQuery
+
+logger = logging.getLogger(__name__)
 
 # Databases whose compilers run an UPDATE's filters in the statement itself (MySQL's would
 # run a SELECT while compiling, which must not be cached).
@@ -53,6 +67,9 @@ class _Compiled:
     col_count: int = 0
     klass_info: dict[str, Any] | None = None
     annotation_col_map: dict[str, int] | None = None
+    # PostgreSQL: the name it is prepared under, and each parameter's declared type.
+    name: str = ""
+    parameter_types: tuple[str, ...] = ()
 
 
 def _stand_in(kind: type, index: int) -> Any:
@@ -124,8 +141,88 @@ class _Statement(ABC):
                     f"{', '.join(sorted(missing))} did not reach the SQL unchanged; pass each value "
                     "as its own parameter, used as it is"
                 )
-            self._compiled[alias] = _Compiled(sql=sql, params=tuple(params), bindings=bindings, **columns)
+            kinds = [None if binding is None else self._parameters[binding[0]] for binding in bindings]
+            name = f"roost_compiled_{next(_names)}"
+            _sql_by_name[name] = sql
+            self._compiled[alias] = _Compiled(
+                sql=sql,
+                params=tuple(params),
+                bindings=bindings,
+                name=name,
+                parameter_types=tuple(_PARAMETER_TYPES.get(kind, "unknown") for kind in kinds),
+                **columns,
+            )
             return self._compiled[alias]
+
+
+_names = itertools.count(1)
+# Bound values get a declared type (an id compared with an integer column as bigint, never
+# narrowed); the statement's own constants are typed by PostgreSQL from their context.
+_PARAMETER_TYPES = {int: "bigint", str: "text", datetime: "timestamptz"}
+_PLACEHOLDER = re.compile(r"%%|%s")
+_unpreparable: set[str] = set()
+_sql_by_name: dict[str, str] = {}
+# invalid_sql_statement_name ("prepared statement ... does not exist") and
+# feature_not_supported ("cached plan must not change result type").
+_PREPARED_STATEMENT_GONE = {"26000", "0A000"}
+
+
+def executed_sql(sql: str) -> str:
+    """The SQL behind a logged ``EXECUTE roost_compiled_N(...)`` (for reading query logs and
+    counting queries in tests); any other SQL as it is."""
+    if sql.startswith("EXECUTE roost_compiled_"):
+        return _sql_by_name.get(sql.removeprefix("EXECUTE ").split("(")[0], sql)
+    return sql
+
+
+def _run(cursor: Any, alias: str, compiled: _Compiled, params: list[Any]) -> None:
+    """Run a compiled statement: prepared on PostgreSQL where it can be, plainly otherwise."""
+    if not _prepared(cursor, alias, compiled):
+        cursor.execute(compiled.sql, params)
+        return
+    placeholders = ", ".join(["%s"] * len(params))
+    try:
+        cursor.execute(f"EXECUTE {compiled.name}({placeholders})" if params else f"EXECUTE {compiled.name}", params)
+    except DatabaseError as error:
+        if getattr(error.__cause__, "pgcode", None) in _PREPARED_STATEMENT_GONE:
+            # The session lost the statement, or its plan no longer fits the tables (a migration
+            # while this process kept its connection): from now on it runs plainly.
+            _unpreparable.add(compiled.name)
+            logger.warning("compiled statement %s is run unprepared from now on: %s", compiled.name, error)
+        raise
+
+
+def _prepared(cursor: Any, alias: str, compiled: _Compiled) -> bool:
+    connection = connections[alias]
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        or compiled.name in _unpreparable
+    ):
+        return False
+    # What is prepared lives in the database session: a new connection (after a reconnect, or
+    # CONN_MAX_AGE) starts with nothing prepared.
+    session, names = getattr(connection, "_compiled_prepared", (None, set()))
+    if session is not connection.connection:
+        session, names = connection.connection, set()
+        connection._compiled_prepared = (session, names)
+    if compiled.name in names:
+        return True
+    numbers = itertools.count(1)
+    sql = _PLACEHOLDER.sub(lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", compiled.sql)
+    types = f"({', '.join(compiled.parameter_types)})" if compiled.parameter_types else ""
+    try:
+        # In a transaction, a failed PREPARE must not abort it: try it in a savepoint.
+        with transaction.atomic(using=alias) if connection.in_atomic_block else contextlib.nullcontext():
+            cursor.execute(f"PREPARE {compiled.name}{types} AS {sql}")
+    except (OperationalError, InterfaceError):
+        raise  # the connection failed, not the statement: as the statement itself would
+    except DatabaseError as error:
+        _unpreparable.add(compiled.name)
+        logger.warning("compiled statement %s is run unprepared: %s", compiled.name, error)
+        return False
+    names.add(compiled.name)
+    return True
 
 
 def _as(kind: type, value: Any) -> Any:
@@ -173,7 +270,7 @@ class CompiledUpdate(_Statement):
             return queryset.update(**changes)
         compiled, params = bound
         with transaction.mark_for_rollback_on_error(using=alias), connections[alias].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            _run(cursor, alias, compiled, params)
             return cursor.rowcount
 
 
@@ -242,7 +339,7 @@ class CompiledQuery(_Statement):
     def _fetch(self, alias: str, compiled: _Compiled, params: list[Any]) -> list[list[Any]]:
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            _run(cursor, alias, compiled, params)
             fetched = cursor.fetchall()
         # Django's own conversions (a datetime from SQLite's text, a JSON field's value).
         converters = []

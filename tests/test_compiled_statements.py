@@ -10,7 +10,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.compiled import CompiledQuery, CompiledSave, CompiledUpdate, CompileError
+from config import compiled
+from config.compiled import CompiledQuery, CompiledSave, CompiledUpdate, CompileError, executed_sql
 from engagement.models import Message
 from tests.factories import CustomProfileFactory, MessageFactory
 
@@ -20,6 +21,13 @@ pytestmark = pytest.mark.django_db
 def _build_retry(message_id: int, now: datetime):
     due = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, not_before__lte=now)
     return due, {"attempts": F("attempts") + 1, "claimed_at": now, "error": "retried"}
+
+
+def statements_run(queries: CaptureQueriesContext) -> list[str]:
+    """The statements that did the work: without PostgreSQL's one-off PREPARE (and the
+    savepoint it is tried in)."""
+    setup = ("PREPARE ", "SAVEPOINT ", "RELEASE SAVEPOINT ")
+    return [query["sql"] for query in queries if not query["sql"].startswith(setup)]
 
 
 def test_an_update_is_built_once_and_then_binds_each_calls_values():
@@ -38,7 +46,7 @@ def test_an_update_is_built_once_and_then_binds_each_calls_values():
         assert retry.execute(message_id=second.pk, now=now + timedelta(seconds=5)) == 1
 
     assert len(builds) == 1  # the second call only bound its values
-    assert len(queries) == 2  # one statement each, logged as Django logs its own
+    assert len(statements_run(queries)) == 2  # one statement each, logged as Django logs its own
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.attempts, first.claimed_at, first.error) == (1, now, "retried")
@@ -202,3 +210,84 @@ def test_an_id_beyond_the_databases_range_matches_nothing_as_in_the_orm():
     assert by_id.objects(message_id=10**30) == []
     assert ids.rows(message_id=-(10**30)) == []
     assert by_id.first_object(message_id=message.pk).pk == message.pk
+
+
+# --- PostgreSQL: prepared once per connection ----------------------------------------------
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+_BY_STATUS = CompiledQuery(
+    Message,
+    lambda status, since: Message.objects.filter(status=status, created_at__gte=since),
+    status=str,
+    since=datetime,
+)
+
+
+@on_postgresql
+def test_on_postgresql_a_statement_is_prepared_once_and_then_executed():
+    message = MessageFactory(status=Message.Status.QUEUED)
+    since = timezone.now() - timedelta(minutes=5)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert [found.pk for found in _BY_STATUS.objects(status="queued", since=since)] == [message.pk]
+    prepares = [query["sql"] for query in queries if query["sql"].startswith("PREPARE ")]
+    assert len(prepares) <= 1  # once per connection: an earlier test may have prepared it
+    name = _BY_STATUS._compiled["default"].name
+    assert [sql.split("(")[0] for sql in statements_run(queries)] == [f"EXECUTE {name}"] * 3
+    assert executed_sql(f"EXECUTE {name}('queued', now())") == _BY_STATUS._compiled["default"].sql
+    assert executed_sql("SELECT 1") == "SELECT 1"
+
+
+@on_postgresql
+def test_a_new_connection_prepares_again():
+    message = MessageFactory(status=Message.Status.QUEUED)
+    since = timezone.now() - timedelta(minutes=5)
+    assert _BY_STATUS.first_object(status="queued", since=since).pk == message.pk
+    connection._compiled_prepared = (object(), set())  # as after a reconnect: a session that prepared nothing
+    with CaptureQueriesContext(connection) as queries:
+        assert _BY_STATUS.first_object(status="queued", since=since).pk == message.pk
+    assert any(query["sql"].startswith("PREPARE ") for query in queries)
+
+
+@on_postgresql
+def test_behind_a_transaction_pooler_statements_are_not_prepared(settings):
+    MessageFactory(status=Message.Status.QUEUED)
+    since = timezone.now() - timedelta(minutes=5)
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            assert len(_BY_STATUS.objects(status="queued", since=since)) == 1
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT"]
+
+
+@on_postgresql
+def test_a_statement_that_cannot_be_prepared_runs_plainly_in_the_same_transaction():
+    by_id = CompiledQuery(
+        Message, lambda message_id: Message.objects.filter(pk=message_id).values_list("pk"), message_id=int
+    )
+    message = MessageFactory()
+    name = by_id._compile("default").name
+    with connection.cursor() as cursor:  # the name is taken in this session: PREPARE will fail
+        cursor.execute(f"PREPARE {name} AS SELECT 1")
+    with transaction.atomic():
+        assert by_id.rows(message_id=message.pk) == [(message.pk,)]
+        assert by_id.rows(message_id=message.pk) == [(message.pk,)]  # and again, plainly
+        assert Message.objects.filter(pk=message.pk).exists()  # the transaction is still usable
+    assert name in compiled._unpreparable
+
+
+@on_postgresql
+def test_a_prepared_statement_the_session_lost_fails_once_then_runs_plainly():
+    by_id = CompiledQuery(
+        Message, lambda message_id: Message.objects.filter(pk=message_id).values_list("pk"), message_id=int
+    )
+    message = MessageFactory()
+    assert by_id.rows(message_id=message.pk) == [(message.pk,)]  # prepared now
+    name = by_id._compiled["default"].name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")  # as a pooler resetting the session would
+    with pytest.raises(DatabaseError), transaction.atomic():
+        by_id.rows(message_id=message.pk)
+    assert by_id.rows(message_id=message.pk) == [(message.pk,)]
+    assert name in compiled._unpreparable

@@ -409,6 +409,7 @@ def test_a_new_customers_dm_opens_a_conversation_without_looking_for_one(transac
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from config.compiled import executed_sql
     from webhooks.services import webhook_events_process_pending
 
     account = TwitterAccountFactory(twitter_user_id=p.BRAND_ID, screen_name="Harris_0ff")
@@ -418,7 +419,7 @@ def test_a_new_customers_dm_opens_a_conversation_without_looking_for_one(transac
         WebhookEvent.objects.create(body=p.encode(payload).decode(), for_user_id=p.BRAND_ID)
         with CaptureQueriesContext(connection) as queries:
             assert webhook_events_process_pending() == 1
-        return sum(q["sql"].startswith('SELECT "engagement_conversation"') for q in queries)
+        return sum(executed_sql(q["sql"]).startswith('SELECT "engagement_conversation"') for q in queries)
 
     assert conversation_reads_while_processing("801") == 0  # a new contact has none
     assert conversation_reads_while_processing("802") == 1  # the returning one finds theirs
