@@ -67,9 +67,9 @@ class _Compiled:
     col_count: int = 0
     klass_info: dict[str, Any] | None = None
     annotation_col_map: dict[str, int] | None = None
-    # PostgreSQL: the name it is prepared under, and each parameter's declared type.
+    # PostgreSQL: the name it is prepared under and the PREPARE that does it.
     name: str = ""
-    parameter_types: tuple[str, ...] = ()
+    prepare_sql: str = ""
 
 
 def _stand_in(kind: type, index: int) -> Any:
@@ -141,7 +141,6 @@ class _Statement(ABC):
                     f"{', '.join(sorted(missing))} did not reach the SQL unchanged; pass each value "
                     "as its own parameter, used as it is"
                 )
-            kinds = [None if binding is None else self._parameters[binding[0]] for binding in bindings]
             name = f"roost_compiled_{next(_names)}"
             _sql_by_name[name] = sql
             self._compiled[alias] = _Compiled(
@@ -149,17 +148,24 @@ class _Statement(ABC):
                 params=tuple(params),
                 bindings=bindings,
                 name=name,
-                parameter_types=tuple(_PARAMETER_TYPES.get(kind, "unknown") for kind in kinds),
+                prepare_sql=self._prepare_sql(name, sql, bindings),
                 **columns,
             )
             return self._compiled[alias]
 
+    def _prepare_sql(self, name: str, sql: str, bindings: tuple[tuple[str, bool] | None, ...]) -> str:
+        """PostgreSQL's ``PREPARE`` of this statement: numbered parameters, each bound value
+        with a declared type (an id compared with an integer column as bigint, never
+        narrowed), the statement's own constants typed by PostgreSQL from their context."""
+        types = [_PARAMETER_TYPES[self._parameters[binding[0]]] if binding else "unknown" for binding in bindings]
+        numbers = itertools.count(1)
+        numbered = _PARAMETER_MARKER.sub(lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql)
+        return f"PREPARE {name}({', '.join(types)}) AS {numbered}" if types else f"PREPARE {name} AS {numbered}"
+
 
 _names = itertools.count(1)
-# Bound values get a declared type (an id compared with an integer column as bigint, never
-# narrowed); the statement's own constants are typed by PostgreSQL from their context.
 _PARAMETER_TYPES = {int: "bigint", str: "text", datetime: "timestamptz"}
-_PLACEHOLDER = re.compile(r"%%|%s")
+_PARAMETER_MARKER = re.compile(r"%%|%s")  # psycopg2's, and its escaped percent sign
 _unpreparable: set[str] = set()
 _sql_by_name: dict[str, str] = {}
 # invalid_sql_statement_name ("prepared statement ... does not exist") and
@@ -180,9 +186,9 @@ def _run(cursor: Any, alias: str, compiled: _Compiled, params: list[Any]) -> Non
     if not _prepared(cursor, alias, compiled):
         cursor.execute(compiled.sql, params)
         return
-    placeholders = ", ".join(["%s"] * len(params))
+    markers = ", ".join(["%s"] * len(params))
     try:
-        cursor.execute(f"EXECUTE {compiled.name}({placeholders})" if params else f"EXECUTE {compiled.name}", params)
+        cursor.execute(f"EXECUTE {compiled.name}({markers})" if params else f"EXECUTE {compiled.name}", params)
     except DatabaseError as error:
         if getattr(error.__cause__, "pgcode", None) in _PREPARED_STATEMENT_GONE:
             # The session lost the statement, or its plan no longer fits the tables (a migration
@@ -208,13 +214,10 @@ def _prepared(cursor: Any, alias: str, compiled: _Compiled) -> bool:
         connection._compiled_prepared = (session, names)
     if compiled.name in names:
         return True
-    numbers = itertools.count(1)
-    sql = _PLACEHOLDER.sub(lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", compiled.sql)
-    types = f"({', '.join(compiled.parameter_types)})" if compiled.parameter_types else ""
     try:
         # In a transaction, a failed PREPARE must not abort it: try it in a savepoint.
         with transaction.atomic(using=alias) if connection.in_atomic_block else contextlib.nullcontext():
-            cursor.execute(f"PREPARE {compiled.name}{types} AS {sql}")
+            cursor.execute(compiled.prepare_sql)
     except (OperationalError, InterfaceError):
         raise  # the connection failed, not the statement: as the statement itself would
     except DatabaseError as error:

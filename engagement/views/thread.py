@@ -53,19 +53,20 @@ def _thread_context(request: HttpRequest, conversation: Conversation) -> dict:
 
 def _seen_message_pk(conversation: Conversation, messages: list) -> int | None:
     """The newest reply the customer has read (Twitter's ids grow with time)."""
-    read = conversation.customer_last_read_event_id
-    if not (read.isascii() and read.isdigit()):  # int() refuses "²", which isdigit() accepts
+    read = _as_number(conversation.customer_last_read_event_id)
+    if read is None:
         return None
-    seen = [
-        m
-        for m in messages
-        if m.direction == "outbound"
-        and m.status == "sent"
-        and (m.external_id or "").isascii()
-        and (m.external_id or "").isdigit()
-        and int(m.external_id) <= int(read)
-    ]
-    return seen[-1].pk if seen else None
+    seen = None
+    for message in messages:
+        number = _as_number(message.external_id)
+        if message.direction == "outbound" and message.status == "sent" and number is not None and number <= read:
+            seen = message.pk
+    return seen
+
+
+def _as_number(twitter_id: str | None) -> int | None:
+    # ASCII digits only: isdigit() also accepts "²", which int() refuses.
+    return int(twitter_id) if twitter_id and twitter_id.isascii() and twitter_id.isdigit() else None
 
 
 def _thread_version(conversation: Conversation, page) -> str:  # noqa: ANN001

@@ -203,6 +203,23 @@ def test_the_conversation_page_shows_the_whole_thread(client, bob, conversation,
     assert profile_message.text in page
 
 
+def test_the_thread_marks_the_newest_reply_the_customer_read_as_seen(client, bob, conversation):
+    for external_id in ("100", "200", "\u00b2"):  # "²" is no Twitter id: never compared
+        MessageFactory(
+            conversation=conversation, direction="outbound", origin="agent", status="sent", external_id=external_id
+        )
+    conversation.customer_last_read_event_id = "150"
+    conversation.save()
+    client.force_login(bob)
+    page = client.get(url("conversation", conversation.public_id))
+    assert page.status_code == 200
+    assert page.text.count(">Seen<") == 1
+    conversation.customer_last_read_event_id = "\u00b2"
+    conversation.save()
+    page = client.get(url("conversation", conversation.public_id))
+    assert (page.status_code, page.text.count(">Seen<")) == (200, 0)
+
+
 def test_customer_text_is_escaped(client, bob, account):
     evil = ConversationFactory(account=account, contact__name="<script>alert(1)</script>")
     MessageFactory(conversation=evil, text="<img src=x onerror=alert(2)>")
