@@ -39,7 +39,7 @@ def accounts_search(*, user: SandboxUser | None, query: str = "", limit: int = 2
     rows = SandboxUser.objects.all()
     if user is not None:
         rows = rows.exclude(pk=user.pk)
-    query = query.strip().lstrip("@")
+    query = query.replace("\x00", "").strip().lstrip("@")  # SQL cannot carry NUL, and no name holds it
     if query:
         rows = rows.filter(Q(screen_name__icontains=query) | Q(name__icontains=query))
     return rows.order_by("screen_name")[:limit]

@@ -19,6 +19,7 @@ from sandbox.models import SandboxAccessToken, SandboxUser
 from sandbox.oauth import bearer_is_valid, bearer_token, oauth_verify
 from sandbox.services.faults import fault_take
 from sandbox.services.ratelimits import rate_limit_hit
+from sandbox.services.validation import STORABLE_TEXT, storable
 
 logger = logging.getLogger(__name__)
 
@@ -126,26 +127,8 @@ def json_body(request: HttpRequest) -> Any:
     except (ValueError, UnicodeDecodeError):
         raise errors.invalid_parameter("body", "It is not valid JSON.") from None
     if b"\\u" in request.body and not storable(body):
-        raise errors.invalid_parameter("body", "Text must not contain NUL characters or unpaired surrogates.")
+        raise errors.invalid_parameter("body", STORABLE_TEXT)
     return body
-
-
-def storable(value: Any) -> bool:
-    """Whether a JSON value holds only text the database can store: JSON's escapes can make
-    NUL ("\\u0000") and unpaired surrogates ("\\ud800"), which it cannot."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(storable(key) and storable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(storable(item) for item in value)
-    return True
 
 
 def param(request: HttpRequest, name: str, *, required: bool = False) -> str | None:

@@ -24,7 +24,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import errors
-from sandbox.api.base import storable
 from sandbox.errors import TwitterError
 from sandbox.ids import is_id
 from sandbox.models import SandboxDelivery, SandboxFault, SandboxUser
@@ -38,6 +37,7 @@ from sandbox.services import (
     sandbox_token_issue,
     sandbox_user_create,
 )
+from sandbox.services.validation import storable
 from sandbox.wire import dm_event_json, user_json
 
 

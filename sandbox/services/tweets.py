@@ -11,6 +11,7 @@ from sandbox import errors
 from sandbox.conf import sandbox_setting
 from sandbox.ids import is_id
 from sandbox.models import SandboxMedia, SandboxTweet, SandboxUser
+from sandbox.services.validation import STORABLE_TEXT, storable
 from sandbox.wire import MENTION, TWITTER_WEB_APP_ID, URL, users_by_screen_names
 
 TWEET_LIMIT = 280
@@ -38,6 +39,8 @@ def tweet_create(
 
     if not text or not text.strip():
         raise errors.missing_parameter("status")
+    if not storable(text):
+        raise errors.invalid_parameter("status", STORABLE_TEXT)
     if tweet_length(text) > TWEET_LIMIT:
         raise errors.TwitterError(403, 186, "Tweet needs to be a bit shorter.")
     parent = None

@@ -16,6 +16,7 @@ from sandbox.errors import TwitterError
 from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxFollow, SandboxSubscription, SandboxUser
 from sandbox.models.accounts import AccessLevel
+from sandbox.services.validation import storable
 
 SCREEN_NAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ALPHABET = string.ascii_letters + string.digits
@@ -79,6 +80,8 @@ def sandbox_user_create(*, screen_name: str, name: str = "", **profile: object) 
     if not SCREEN_NAME.match(screen_name):
         raise SandboxInputError("a screen name is 1 to 15 letters, digits or underscores")
     name = (name or screen_name).strip()[:50]
+    if not storable([name, *profile.values()]):
+        raise SandboxInputError("a name or profile field cannot contain NUL characters or unpaired surrogates")
     allowed = {"description", "location", "url", "protected", "verified", "accepts_dms_from_anyone", "id"}
     unknown = set(profile) - allowed
     if unknown:

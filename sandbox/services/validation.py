@@ -98,9 +98,32 @@ def _ctas(value: Any) -> list[dict[str, str]]:
     return clean
 
 
+STORABLE_TEXT = "Text must not contain NUL characters or unpaired surrogates."
+
+
+def storable(value: Any) -> bool:
+    """Whether a JSON value holds only text the database can store: JSON's escapes can make
+    NUL ("\\u0000") and unpaired surrogates ("\\ud800"), which it cannot."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    return True
+
+
 def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> MessageData:
     if not isinstance(value, dict):
         raise errors.dm_refused("message_data is required.")
+    if not storable(value):  # from the API, the control API and the sandbox's own pages alike
+        raise errors.invalid_parameter("text", STORABLE_TEXT)
     text = _text(value.get("text"), limit=text_limit)
     stored: dict[str, Any] = {"text": text}
     if value.get("quick_reply") is not None:

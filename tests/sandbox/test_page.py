@@ -19,6 +19,7 @@ from sandbox.models import (
     SandboxFollow,
     SandboxMedia,
     SandboxTweet,
+    SandboxUser,
     SandboxWelcomeMessage,
     SandboxWelcomeMessageRule,
 )
@@ -257,3 +258,19 @@ def test_closing_dms_to_strangers(playing, customer):
     playing.post("/sandbox/settings", {})
     customer.refresh_from_db()
     assert customer.accepts_dms_from_anyone is False
+
+
+def test_the_pages_refuse_or_drop_text_the_database_cannot_store(playing, brand):
+    # A NUL reached PostgreSQL from each of these and answered 500.
+    assert playing.get("/sandbox/", {"q": "a\x00b"}).status_code == 200
+    for path, data in (
+        (f"/sandbox/messages/{brand.id}/send", {"text": "hi\x00"}),
+        ("/sandbox/tweets", {"text": "hi\x00"}),
+        ("/sandbox/session/new", {"screen_name": "nul_name", "name": "N\x00"}),
+    ):
+        response = playing.post(path, data, follow=True)
+        assert response.status_code == 200, path
+        assert "NUL" in response.text, path
+    assert not SandboxDirectMessage.objects.exists()
+    assert not SandboxTweet.objects.exists()
+    assert not SandboxUser.objects.filter(screen_name="nul_name").exists()
