@@ -190,12 +190,15 @@ def _run(cursor: Any, alias: str, compiled: _Compiled, params: list[Any]) -> Non
     try:
         cursor.execute(f"EXECUTE {compiled.name}({markers})" if params else f"EXECUTE {compiled.name}", params)
     except DatabaseError as error:
-        if getattr(error.__cause__, "pgcode", None) in _PREPARED_STATEMENT_GONE:
-            # The session lost the statement, or its plan no longer fits the tables (a migration
-            # while this process kept its connection): from now on it runs plainly.
-            _unpreparable.add(compiled.name)
-            logger.warning("compiled statement %s is run unprepared from now on: %s", compiled.name, error)
-        raise
+        if getattr(error.__cause__, "pgcode", None) not in _PREPARED_STATEMENT_GONE:
+            raise
+        # The session lost the statement, or its plan no longer fits the tables (a migration
+        # while this process kept its connection): from now on it runs plainly.
+        _unpreparable.add(compiled.name)
+        logger.warning("compiled statement %s is run unprepared from now on: %s", compiled.name, error)
+        if connections[alias].in_atomic_block:
+            raise  # the failed EXECUTE aborted the transaction; the caller's retry runs it plainly
+        cursor.execute(compiled.sql, params)  # autocommit: nothing was aborted, so now
 
 
 def _prepared(cursor: Any, alias: str, compiled: _Compiled) -> bool:

@@ -277,17 +277,32 @@ def test_a_statement_that_cannot_be_prepared_runs_plainly_in_the_same_transactio
     assert name in compiled._unpreparable
 
 
-@on_postgresql
-def test_a_prepared_statement_the_session_lost_fails_once_then_runs_plainly():
+def _prepared_then_lost() -> tuple[CompiledQuery, Message]:
+    """A statement prepared in this session, then dropped from it as a pooler resetting the
+    session would."""
     by_id = CompiledQuery(
         Message, lambda message_id: Message.objects.filter(pk=message_id).values_list("pk"), message_id=int
     )
     message = MessageFactory()
     assert by_id.rows(message_id=message.pk) == [(message.pk,)]  # prepared now
-    name = by_id._compiled["default"].name
     with connection.cursor() as cursor:
-        cursor.execute(f"DEALLOCATE {name}")  # as a pooler resetting the session would
+        cursor.execute(f"DEALLOCATE {by_id._compiled['default'].name}")
+    return by_id, message
+
+
+@on_postgresql
+def test_a_prepared_statement_the_session_lost_in_a_transaction_fails_once_then_runs_plainly():
+    by_id, message = _prepared_then_lost()
     with pytest.raises(DatabaseError), transaction.atomic():
         by_id.rows(message_id=message.pk)
     assert by_id.rows(message_id=message.pk) == [(message.pk,)]
-    assert name in compiled._unpreparable
+    assert by_id._compiled["default"].name in compiled._unpreparable
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_the_session_lost_outside_a_transaction_runs_plainly_at_once():
+    by_id, message = _prepared_then_lost()
+    assert not connection.in_atomic_block
+    assert by_id.rows(message_id=message.pk) == [(message.pk,)]  # autocommit: nothing to abort
+    assert by_id._compiled["default"].name in compiled._unpreparable
