@@ -50,14 +50,11 @@ def _check(
         raise ReplyError("account", f"@{account.screen_name} is disconnected; connect it again to reply.")
     # Synced with Twitter on v1.1; on a wire without custom profiles it is only a signature
     # line, so any profile of this account that is not being deleted will do.
-    if (
-        custom_profile is not None
-        and not custom_profiles_for_account(brand=conversation.brand, account=account)
-        .filter(pk=custom_profile.pk)
-        .exists()
-    ):
-        state = "synced with Twitter" if wire_capabilities().custom_profiles else "not being deleted"
-        raise ReplyError("custom_profile_id", f"choose a custom profile of this account that is {state}")
+    if custom_profile is not None:
+        usable = custom_profiles_for_account(brand=conversation.brand, account=account)
+        if not usable.filter(pk=custom_profile.pk).exists():
+            state = "synced with Twitter" if wire_capabilities().custom_profiles else "not being deleted"
+            raise ReplyError("custom_profile_id", f"choose a custom profile of this account that is {state}")
     if attachment is not None and (
         attachment.brand_id != conversation.brand_id
         or attachment.message_id is not None
