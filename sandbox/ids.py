@@ -35,10 +35,3 @@ def snowflake() -> int:
 def epoch_ms(moment) -> str:  # noqa: ANN001 - a datetime
     """``created_timestamp`` as Twitter writes it: epoch milliseconds, as a string."""
     return str(int(moment.timestamp() * 1000))
-
-
-def is_id(value: object) -> bool:
-    """Whether a request's value is an id: ASCII digits only. ``str.isdigit()`` also accepts
-    "²" and other Unicode digits, and ``int()`` then refuses the superscripts (a 500)."""
-    text = str(value)
-    return text.isascii() and text.isdigit()

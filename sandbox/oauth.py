@@ -24,9 +24,9 @@ from oauthlib.oauth1.rfc5849 import SIGNATURE_HMAC_SHA1, SIGNATURE_HMAC_SHA256, 
 from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
 
 from config.compiled import CompiledQuery
+from config.text import is_ascii_digits
 from sandbox import errors as twitter
 from sandbox.conf import sandbox_setting
-from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxNonce, SandboxRequestToken
 
 DUMMY_SECRET = "sandbox-dummy-secret-for-constant-time-checks"
@@ -160,7 +160,7 @@ class OAuthVerifier(BaseEndpoint):
             request = self._create_request(uri, http_method, body, headers)
         except errors.OAuth1Error:
             raise twitter.bad_authentication() from None
-        if not request.timestamp or not is_id(request.timestamp):
+        if not request.timestamp or not is_ascii_digits(request.timestamp):
             raise twitter.bad_authentication()
         if abs(time.time() - int(request.timestamp)) > self.request_validator.timestamp_lifetime:
             raise twitter.timestamp_out_of_bounds()

@@ -13,6 +13,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from config.text import is_ascii_digits, storable_text
+
 # Keys that carry events, and those that only describe them.
 EVENT_KEYS = (
     "direct_message_events",
@@ -43,7 +45,7 @@ def _id(value: Any, what: str) -> str:
         raise PayloadError(f"{what} is missing")
     if isinstance(value, int | str):
         text = str(value).strip()
-        if text.isascii() and text.isdigit() and len(text) <= 32:  # not "²" or "１２": int() refuses one
+        if is_ascii_digits(text) and len(text) <= 32:
             return text
     raise PayloadError(f"{what} is not a Twitter id: {str(value)[:40]!r}")
 
@@ -77,17 +79,8 @@ def _twitter_date(value: Any) -> datetime | None:
 
 
 def _text(value: Any, limit: int = 100_000) -> str:
-    """A storable string: JSON can carry NUL ("\u0000") and lone surrogates ("\ud83d", half an
-    emoji cut short), which the database cannot store, so the message would fail to record on
-    every attempt. NUL is dropped and a lone surrogate becomes U+FFFD."""
-    if not isinstance(value, str):
-        return ""
-    text = value[:limit].replace("\x00", "")
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
+    # Repaired, not refused: the event must still be recorded (config.text).
+    return storable_text(value[:limit]) if isinstance(value, str) else ""
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import audit_record
+from config.text import text_problem
 from engagement.models import Conversation, Label, Note
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,6 @@ def note_add(*, conversation: Conversation, author: User, text: str) -> Note:
         raise ConversationError("text", "a note needs text")
     if len(text) > NOTE_MAX:
         raise ConversationError("text", f"at most {NOTE_MAX} characters")
-    if "\x00" in text:  # the database cannot store it (forms refuse it; this view has none)
-        raise ConversationError("text", "a note cannot contain NUL characters")
+    if problem := text_problem(text):  # the dashboard's note view has no form to refuse it
+        raise ConversationError("text", f"a note {problem}")
     return Note.objects.create(brand=conversation.brand, conversation=conversation, author=author, text=text)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.web.access import brand_role_required
+from config.text import is_ascii_digits
 from engagement.forms import ReplyForm
 from engagement.models import Conversation
 from engagement.selectors import (
@@ -65,8 +66,7 @@ def _seen_message_pk(conversation: Conversation, messages: list) -> int | None:
 
 
 def _as_number(twitter_id: str | None) -> int | None:
-    # ASCII digits only: isdigit() also accepts "²", which int() refuses.
-    return int(twitter_id) if twitter_id and twitter_id.isascii() and twitter_id.isdigit() else None
+    return int(twitter_id) if twitter_id and is_ascii_digits(twitter_id) else None
 
 
 def _thread_version(conversation: Conversation, page) -> str:  # noqa: ANN001

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import EITHER, Caller, Spec, ok, param, route
-from sandbox.ids import is_id
 from sandbox.models import SandboxUser
 from sandbox.services.tweets import tweet_create
 from sandbox.wire import tweet_json, user_json, users_by_screen_names
@@ -28,7 +28,7 @@ def _lookup(request: HttpRequest, caller: Caller) -> HttpResponse:
         raise errors.missing_parameter("user_id or screen_name")
     if len(ids) + len(names) > 100:
         raise errors.invalid_parameter("user_id", "At most 100 users per call.")
-    found = {user.pk: user for user in SandboxUser.objects.filter(pk__in=[int(i) for i in ids if is_id(i)])}
+    found = {user.pk: user for user in SandboxUser.objects.filter(pk__in=[int(i) for i in ids if is_ascii_digits(i)])}
     found.update({user.pk: user for user in users_by_screen_names(names)})
     if not found:
         raise errors.TwitterError(404, 17, "No user matches for specified terms.")

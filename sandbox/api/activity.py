@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import APP, EITHER, Caller, Spec, no_content, ok, param, route
 from sandbox.conf import sandbox_setting
-from sandbox.ids import is_id
 from sandbox.models import SandboxSubscription, SandboxWebhook
 from sandbox.services import webhooks as service
 from sandbox.services.users import app_owner_id
@@ -110,7 +110,7 @@ def _unsubscribe_self(request: HttpRequest, caller: Caller, env_name: str) -> Ht
 
 def _unsubscribe(request: HttpRequest, caller: Caller, env_name: str, user_id: str) -> HttpResponse:
     _env(env_name)
-    if not is_id(user_id):
+    if not is_ascii_digits(user_id):
         raise errors.page_not_found()
     service.subscription_remove(env_name=env_name, user_id=int(user_id))
     return no_content()

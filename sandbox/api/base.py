@@ -12,14 +12,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from config.text import is_ascii_digits, storable
 from sandbox import errors
 from sandbox.errors import TwitterError
-from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxUser
 from sandbox.oauth import bearer_is_valid, bearer_token, oauth_verify
 from sandbox.services.faults import fault_take
 from sandbox.services.ratelimits import rate_limit_hit
-from sandbox.services.validation import STORABLE_TEXT, storable
+from sandbox.services.validation import STORABLE_TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def int_param(request: HttpRequest, name: str, *, default: int, minimum: int = 1
     raw = param(request, name)
     if raw in (None, ""):
         return default
-    if not is_id(raw):
+    if not is_ascii_digits(raw):
         raise errors.invalid_parameter(name, "It must be a number.")
     value = max(int(raw), minimum)
     return min(value, maximum) if maximum else value

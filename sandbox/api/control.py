@@ -23,9 +23,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from config.text import is_ascii_digits, storable
 from sandbox import errors
 from sandbox.errors import TwitterError
-from sandbox.ids import is_id
 from sandbox.models import SandboxDelivery, SandboxFault, SandboxUser
 from sandbox.oauth import bearer_is_valid, bearer_token
 from sandbox.services import (
@@ -37,7 +37,6 @@ from sandbox.services import (
     sandbox_token_issue,
     sandbox_user_create,
 )
-from sandbox.services.validation import storable
 from sandbox.wire import dm_event_json, user_json
 
 
@@ -131,7 +130,7 @@ def users(request: HttpRequest) -> HttpResponse:
 
 
 def _user(value: Any, name: str) -> SandboxUser:
-    user = SandboxUser.objects.filter(pk=int(value)).first() if is_id(value) else None
+    user = SandboxUser.objects.filter(pk=int(value)).first() if is_ascii_digits(value) else None
     if user is None:
         raise SandboxInputError(f"{name} is not a sandbox user id")
     return user

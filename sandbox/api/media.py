@@ -11,9 +11,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import Caller, Spec, ok, param, route
-from sandbox.ids import is_id
 from sandbox.models import SandboxCustomProfile, SandboxDirectMessage, SandboxMedia, SandboxUser, SandboxWelcomeMessage
 from sandbox.services import media as service
 
@@ -26,7 +26,7 @@ def _bool(value: str | None) -> bool:
 
 def _owners(request: HttpRequest) -> list[str]:
     owners = [value.strip() for value in (param(request, "additional_owners") or "").split(",") if value.strip()]
-    if len(owners) > 100 or not all(is_id(owner) for owner in owners):
+    if len(owners) > 100 or not all(is_ascii_digits(owner) for owner in owners):
         raise errors.invalid_parameter("additional_owners", "A comma-separated list of up to 100 user ids.")
     return owners
 
@@ -71,7 +71,7 @@ def upload_command(request: HttpRequest, caller: Caller) -> tuple[str, SandboxMe
         return command, media
     if command == "INIT":
         total = param(request, "total_bytes", required=True)
-        if not is_id(total):
+        if not is_ascii_digits(total):
             raise errors.invalid_parameter("total_bytes", "It must be a number of bytes.")
         media = service.media_init(
             owner=caller.user,
@@ -85,7 +85,7 @@ def upload_command(request: HttpRequest, caller: Caller) -> tuple[str, SandboxMe
     media = service.media_for_upload(owner=caller.user, media_id=param(request, "media_id", required=True))
     if command == "APPEND":
         index = param(request, "segment_index", required=True)
-        if not is_id(index):
+        if not is_ascii_digits(index):
             raise errors.invalid_parameter("segment_index", "It must be between 0 and 999.")
         service.media_append(media=media, segment_index=int(index), data=_bytes(request))
         return command, media

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import Caller, Spec, int_param, json_body, no_content, ok, param, route
-from sandbox.ids import is_id
 from sandbox.models import SandboxDirectMessage, SandboxUser
 from sandbox.services import messages as service
 from sandbox.wire import dm_event_json
@@ -23,7 +23,7 @@ def _list(request: HttpRequest, caller: Caller) -> HttpResponse:
     events = service.dm_visible_to(caller.user).order_by("-id")
     cursor = param(request, "cursor")
     if cursor:
-        if not is_id(cursor):
+        if not is_ascii_digits(cursor):
             raise errors.invalid_parameter("cursor")
         events = events.filter(id__lt=int(cursor))
     page = list(events[: count + 1])
@@ -45,7 +45,7 @@ def _destroy(request: HttpRequest, caller: Caller) -> HttpResponse:
 
 def _other(request: HttpRequest, name: str = "recipient_id") -> SandboxUser:
     value = param(request, name, required=True)
-    user = SandboxUser.objects.filter(pk=int(value)).first() if is_id(value) else None
+    user = SandboxUser.objects.filter(pk=int(value)).first() if is_ascii_digits(value) else None
     if user is None:
         raise errors.invalid_parameter(name, "No user has this id.")
     return user
@@ -60,7 +60,7 @@ def _mark_read(request: HttpRequest, caller: Caller) -> HttpResponse:
     last_read = param(request, "last_read_event_id", required=True)
     other = _other(request)
     in_conversation = (
-        is_id(last_read)
+        is_ascii_digits(last_read)
         and SandboxDirectMessage.objects.filter(
             pk=int(last_read), sender__in=[caller.user, other], recipient__in=[caller.user, other]
         ).exists()

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.conf import sandbox_setting
 from sandbox.errors import TwitterError
-from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxRequestToken, SandboxUser
 from sandbox.models.accounts import AccessLevel
 from sandbox.oauth import oauth_verify
@@ -132,7 +132,7 @@ def authenticate(request: HttpRequest, *, always_ask: bool = False) -> HttpRespo
                 user = sandbox_user_create(screen_name=request.POST["screen_name"], name=request.POST.get("name", ""))
             else:
                 user_id = request.POST.get("user_id", "")
-                user = SandboxUser.objects.filter(pk=int(user_id)).first() if is_id(user_id) else None
+                user = SandboxUser.objects.filter(pk=int(user_id)).first() if is_ascii_digits(user_id) else None
                 if user is None:
                     raise SandboxInputError("choose an account, or create one")
             return _finish(pending, user)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import Caller, Spec, int_param, json_body, no_content, ok, param, route
-from sandbox.ids import is_id
 from sandbox.models import SandboxCustomProfile, SandboxWelcomeMessage, SandboxWelcomeMessageRule
 from sandbox.services import profiles, welcome
 from sandbox.wire import app_json, custom_profile_json, welcome_message_json, welcome_rule_json
@@ -17,7 +17,7 @@ def _page(request: HttpRequest, rows, key: str, to_json) -> HttpResponse:  # noq
     count = int_param(request, "count", default=20, maximum=50)
     cursor = param(request, "cursor")
     if cursor:
-        if not is_id(cursor):
+        if not is_ascii_digits(cursor):
             raise errors.invalid_parameter("cursor")
         rows = rows.filter(id__lt=int(cursor))
     page = list(rows.order_by("-id")[: count + 1])

@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.conf import sandbox_setting
-from sandbox.ids import is_id
 from sandbox.models import SandboxMedia, SandboxUser
 
 MB = 1024 * 1024
@@ -152,7 +152,7 @@ def media_init(
 
 
 def media_for_upload(*, owner: SandboxUser, media_id: str) -> SandboxMedia:
-    media = SandboxMedia.objects.filter(pk=int(media_id), owner=owner).first() if is_id(media_id) else None
+    media = SandboxMedia.objects.filter(pk=int(media_id), owner=owner).first() if is_ascii_digits(media_id) else None
     if media is None:
         raise errors.media_not_found()
     return media
@@ -219,7 +219,7 @@ def media_processing_info(media: SandboxMedia) -> dict | None:
 
 def media_usable_check(*, media_id: str, user: SandboxUser, for_welcome: bool = False) -> SandboxMedia:
     """The media a DM or welcome message may attach (§6.1, §7, §9 DM rules)."""
-    media = SandboxMedia.objects.filter(pk=int(media_id)).first() if is_id(media_id) else None
+    media = SandboxMedia.objects.filter(pk=int(media_id)).first() if is_ascii_digits(media_id) else None
     if media is None or (media.owner_id != user.pk and user.id_str not in media.additional_owners):
         raise errors.media_not_found()
     if media.media_category not in DM_CATEGORIES:

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.compiled import CompiledQuery
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.conf import sandbox_setting
-from sandbox.ids import is_id
 from sandbox.models import (
     SandboxCustomProfile,
     SandboxDirectMessage,
@@ -158,7 +158,7 @@ def dm_send(*, sender: SandboxUser, event: Any) -> SandboxDirectMessage:
         raise errors.dm_refused("event.message_create is required.")
     target = message_create.get("target")
     recipient_id = str(target.get("recipient_id", "")) if isinstance(target, dict) else ""
-    if not is_id(recipient_id):
+    if not is_ascii_digits(recipient_id):
         raise errors.dm_refused("event.message_create.target.recipient_id is required.")
     data = message_data_parse(message_create.get("message_data"), text_limit=DM_TEXT_LIMIT)
     # An unknown recipient: twitter-api.md documents 349 for "cannot send to this user".
@@ -169,7 +169,7 @@ def dm_send(*, sender: SandboxUser, event: Any) -> SandboxDirectMessage:
     profile_id = message_create.get("custom_profile_id")
     if profile_id is not None:
         custom_profile = SandboxCustomProfile.objects.filter(
-            pk=int(profile_id) if is_id(profile_id) else 0, owner=sender, deleted_at__isnull=True
+            pk=int(profile_id) if is_ascii_digits(profile_id) else 0, owner=sender, deleted_at__isnull=True
         ).first()
         if custom_profile is None:
             raise errors.dm_refused(f"custom profile {profile_id} does not exist or is not yours.")
@@ -275,7 +275,7 @@ def dm_visible_to(user: SandboxUser):  # noqa: ANN201 - a QuerySet
 
 
 def dm_get(*, user: SandboxUser, event_id: str) -> SandboxDirectMessage:
-    dm = dm_visible_to(user).filter(pk=int(event_id)).first() if is_id(event_id) else None
+    dm = dm_visible_to(user).filter(pk=int(event_id)).first() if is_ascii_digits(event_id) else None
     if dm is None:
         raise errors.page_not_found()
     return dm
@@ -298,7 +298,7 @@ def dm_send_v2(*, sender: SandboxUser, participant_id: str, body: Any) -> Sandbo
     """``POST /2/dm_conversations/with/:participant_id/messages``: text and at most one
     attachment (twitter-api.md §12.3). Sent through the v1.1 path, so limits, the echo on the
     webhook and the customer's page are the same on both wires."""
-    if not is_id(participant_id):
+    if not is_ascii_digits(participant_id):
         raise errors.invalid_parameter("participant_id", "It must be a user id.")
     if not isinstance(body, dict):
         raise errors.invalid_parameter("body", "It must be a JSON object.")
@@ -311,7 +311,7 @@ def dm_send_v2(*, sender: SandboxUser, participant_id: str, body: Any) -> Sandbo
     if not isinstance(attachments, list) or len(attachments) > 1:
         raise errors.invalid_parameter("attachments", "At most one attachment.")
     media_ids = [str(item.get("media_id", "")) if isinstance(item, dict) else "" for item in attachments]
-    if not all(is_id(media_id) for media_id in media_ids):
+    if not all(is_ascii_digits(media_id) for media_id in media_ids):
         raise errors.invalid_parameter("attachments", 'Each one is {"media_id": "<id>"}.')
     if not (text or media_ids):
         raise errors.invalid_parameter("text", "Give text, an attachment, or both.")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from config.text import is_ascii_digits
 from sandbox import errors
-from sandbox.ids import is_id
 from sandbox.models import SandboxCustomProfile, SandboxMedia, SandboxUser
 from sandbox.services.media import IMAGE_TYPES, media_processing_info
 
@@ -28,7 +28,7 @@ def custom_profile_create(*, owner: SandboxUser, body: Any) -> SandboxCustomProf
     media_id = str(media.get("id", "")) if isinstance(media, dict) else ""
     if not media_id:
         raise errors.missing_parameter("custom_profile.avatar.media.id")
-    found = SandboxMedia.objects.filter(pk=int(media_id) if is_id(media_id) else 0).first()
+    found = SandboxMedia.objects.filter(pk=int(media_id) if is_ascii_digits(media_id) else 0).first()
     if found is None or (found.owner_id != owner.pk and owner.id_str not in found.additional_owners):
         raise errors.media_not_found()
     media_processing_info(found)
@@ -42,7 +42,7 @@ def custom_profile_create(*, owner: SandboxUser, body: Any) -> SandboxCustomProf
 def custom_profile_get(*, owner: SandboxUser, profile_id: str) -> SandboxCustomProfile:
     profile = (
         SandboxCustomProfile.objects.filter(pk=int(profile_id), owner=owner, deleted_at__isnull=True).first()
-        if is_id(profile_id)
+        if is_ascii_digits(profile_id)
         else None
     )
     if profile is None:
@@ -53,7 +53,9 @@ def custom_profile_get(*, owner: SandboxUser, profile_id: str) -> SandboxCustomP
 def custom_profile_destroy(*, owner: SandboxUser, profile_id: str) -> None:
     """A repeated destroy of a valid id is a 204 too (§8)."""
     profile = (
-        SandboxCustomProfile.objects.filter(pk=int(profile_id), owner=owner).first() if is_id(profile_id) else None
+        SandboxCustomProfile.objects.filter(pk=int(profile_id), owner=owner).first()
+        if is_ascii_digits(profile_id)
+        else None
     )
     if profile is None:
         raise errors.page_not_found()

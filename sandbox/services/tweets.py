@@ -7,11 +7,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from config.text import is_ascii_digits, storable
 from sandbox import errors
 from sandbox.conf import sandbox_setting
-from sandbox.ids import is_id
 from sandbox.models import SandboxMedia, SandboxTweet, SandboxUser
-from sandbox.services.validation import STORABLE_TEXT, storable
+from sandbox.services.validation import STORABLE_TEXT
 from sandbox.wire import MENTION, TWITTER_WEB_APP_ID, URL, users_by_screen_names
 
 TWEET_LIMIT = 280
@@ -47,7 +47,7 @@ def tweet_create(
     if in_reply_to_tweet_id not in (None, ""):
         parent = (
             SandboxTweet.objects.select_related("author").filter(pk=int(in_reply_to_tweet_id)).first()
-            if is_id(in_reply_to_tweet_id)
+            if is_ascii_digits(in_reply_to_tweet_id)
             else None
         )
         if parent is None:
@@ -60,7 +60,9 @@ def tweet_create(
             parent = None
     media_ids = [media_id for media_id in (media_ids or []) if media_id]
     if media_ids:
-        found = list(SandboxMedia.objects.filter(pk__in=[int(m) for m in media_ids if is_id(m)], owner=author))
+        found = list(
+            SandboxMedia.objects.filter(pk__in=[int(m) for m in media_ids if is_ascii_digits(m)], owner=author)
+        )
         if len(found) != len(media_ids):
             raise errors.media_not_found()
         moving = [media for media in found if media.kind != "photo"]

@@ -11,12 +11,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.text import is_ascii_digits, storable
 from sandbox.conf import sandbox_setting
 from sandbox.errors import TwitterError
-from sandbox.ids import is_id
 from sandbox.models import SandboxAccessToken, SandboxFollow, SandboxSubscription, SandboxUser
 from sandbox.models.accounts import AccessLevel
-from sandbox.services.validation import storable
 
 SCREEN_NAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ALPHABET = string.ascii_letters + string.digits
@@ -34,7 +33,7 @@ def random_string(length: int) -> str:
 
 def app_owner_id() -> int:
     user_part = (settings.TWITTER_ACCESS_TOKEN or "").split("-", 1)[0]
-    if not is_id(user_part):
+    if not is_ascii_digits(user_part):
         raise ImproperlyConfigured(
             "TWITTER_ACCESS_TOKEN must look like Twitter's '<user_id>-<random>' for the sandbox to know the app "
             f"owner; got {settings.TWITTER_ACCESS_TOKEN!r}"

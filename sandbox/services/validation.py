@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from config.text import is_ascii_digits, storable
 from sandbox import errors
-from sandbox.ids import is_id
 
 DM_TEXT_LIMIT = 10_000
 WELCOME_TEXT_LIMIT = 9_990
@@ -98,25 +98,8 @@ def _ctas(value: Any) -> list[dict[str, str]]:
     return clean
 
 
+# Twitter's wording for what config.text.storable refuses.
 STORABLE_TEXT = "Text must not contain NUL characters or unpaired surrogates."
-
-
-def storable(value: Any) -> bool:
-    """Whether a JSON value holds only text the database can store: JSON's escapes can make
-    NUL ("\\u0000") and unpaired surrogates ("\\ud800"), which it cannot."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(storable(key) and storable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(storable(item) for item in value)
-    return True
 
 
 def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> MessageData:
@@ -137,7 +120,7 @@ def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> Messag
         if not isinstance(attachment, dict) or attachment.get("type") != "media" or not isinstance(media, dict):
             raise errors.dm_refused('attachment must be {"type": "media", "media": {"id": "…"}}.')
         media_id = str(media.get("id", ""))
-        if not is_id(media_id):
+        if not is_ascii_digits(media_id):
             raise errors.media_not_found()
     unknown = set(value) - {"text", "quick_reply", "ctas", "attachment", "entities"}
     if unknown:

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.conf import sandbox_setting
-from sandbox.ids import is_id
 from sandbox.models import SandboxSubscription, SandboxUser, SandboxWebhook
 from sandbox.signatures import sign
 
@@ -83,7 +83,7 @@ def webhook_register(*, env_name: str, url: str) -> SandboxWebhook:
 
 
 def webhook_get(*, env_name: str, webhook_id: str) -> SandboxWebhook:
-    if not is_id(webhook_id):
+    if not is_ascii_digits(webhook_id):
         raise errors.webhook_not_found()
     webhook = SandboxWebhook.objects.filter(env_name=env_name, pk=int(webhook_id)).first()
     if webhook is None:

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from config.text import is_ascii_digits
 from sandbox import errors
-from sandbox.ids import is_id
 from sandbox.models import SandboxUser, SandboxWelcomeMessage, SandboxWelcomeMessageRule
 from sandbox.services.media import media_usable_check
 from sandbox.services.validation import WELCOME_TEXT_LIMIT, message_data_parse
@@ -49,7 +49,9 @@ def welcome_message_create(*, owner: SandboxUser, body: Any, source_app_id: str)
 
 def welcome_message_get(*, owner: SandboxUser, welcome_id: str) -> SandboxWelcomeMessage:
     welcome = (
-        SandboxWelcomeMessage.objects.filter(pk=int(welcome_id), owner=owner).first() if is_id(welcome_id) else None
+        SandboxWelcomeMessage.objects.filter(pk=int(welcome_id), owner=owner).first()
+        if is_ascii_digits(welcome_id)
+        else None
     )
     if welcome is None:
         raise errors.page_not_found()
@@ -74,7 +76,9 @@ def welcome_rule_create(*, owner: SandboxUser, body: Any) -> SandboxWelcomeMessa
     welcome_id = str(rule.get("welcome_message_id", "")) if isinstance(rule, dict) else ""
     if not welcome_id:
         raise errors.missing_parameter("welcome_message_rule.welcome_message_id")
-    welcome = SandboxWelcomeMessage.objects.filter(pk=int(welcome_id) if is_id(welcome_id) else 0, owner=owner).first()
+    welcome = SandboxWelcomeMessage.objects.filter(
+        pk=int(welcome_id) if is_ascii_digits(welcome_id) else 0, owner=owner
+    ).first()
     if welcome is None:
         raise errors.invalid_parameter("welcome_message_id", "No welcome message of yours has this id.")
     with transaction.atomic():
@@ -88,7 +92,11 @@ def welcome_rule_create(*, owner: SandboxUser, body: Any) -> SandboxWelcomeMessa
 
 
 def welcome_rule_get(*, owner: SandboxUser, rule_id: str) -> SandboxWelcomeMessageRule:
-    rule = SandboxWelcomeMessageRule.objects.filter(pk=int(rule_id), owner=owner).first() if is_id(rule_id) else None
+    rule = (
+        SandboxWelcomeMessageRule.objects.filter(pk=int(rule_id), owner=owner).first()
+        if is_ascii_digits(rule_id)
+        else None
+    )
     if rule is None:
         raise errors.page_not_found()
     return rule

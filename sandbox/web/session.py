@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from sandbox.ids import is_id
+from config.text import is_ascii_digits
 from sandbox.models import SandboxUser
 
 COOKIE = "roost_sandbox_user"
@@ -19,7 +19,7 @@ def current_user(request: HttpRequest) -> SandboxUser | None:
         value = request.get_signed_cookie(COOKIE, default=None, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         return None
-    if not value or not is_id(value):
+    if not value or not is_ascii_digits(value):
         return None
     return SandboxUser.objects.filter(pk=int(value)).first()
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from config.text import is_ascii_digits
 from sandbox import selectors
 from sandbox.errors import TwitterError
-from sandbox.ids import is_id
 from sandbox.models import SandboxDirectMessage, SandboxThreadState, SandboxUser, SandboxWelcomeMessage
 from sandbox.services import customer_send_dm, user_mark_read, user_typing
 from sandbox.services.welcome import default_welcome_message
@@ -91,7 +91,7 @@ def poll(request: HttpRequest, user_id: int) -> HttpResponse:
 def compose(request: HttpRequest) -> HttpResponse:
     """The DM deep link: ``?recipient_id=…&welcome_message_id=…&text=…`` (§6.7, §7)."""
     recipient_id = request.GET.get("recipient_id", "")
-    other = SandboxUser.objects.filter(pk=int(recipient_id)).first() if is_id(recipient_id) else None
+    other = SandboxUser.objects.filter(pk=int(recipient_id)).first() if is_ascii_digits(recipient_id) else None
     if other is None:
         raise Http404("no such account")
     people = _people(request, other.pk)
@@ -100,7 +100,9 @@ def compose(request: HttpRequest) -> HttpResponse:
     me = people[0]
     welcome_id = request.GET.get("welcome_message_id", "")
     welcome = (
-        SandboxWelcomeMessage.objects.filter(pk=int(welcome_id), owner=other).first() if is_id(welcome_id) else None
+        SandboxWelcomeMessage.objects.filter(pk=int(welcome_id), owner=other).first()
+        if is_ascii_digits(welcome_id)
+        else None
     )
     if welcome is not None:  # a deep link always overrides the default
         SandboxThreadState.objects.update_or_create(user=me, other=other, defaults={"welcome_message": welcome})
@@ -117,7 +119,7 @@ def _quick_reply(request: HttpRequest, me: SandboxUser, other: SandboxUser) -> t
     """The label and metadata of the option the customer tapped, read from what was sent."""
     source, _, source_id = request.POST.get("source", "").partition(":")
     index = request.POST.get("option", "")
-    if not is_id(source_id) or not is_id(index):
+    if not is_ascii_digits(source_id) or not is_ascii_digits(index):
         return None
     if source == "welcome":
         row = SandboxWelcomeMessage.objects.filter(pk=int(source_id), owner=other).first()

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from config.text import is_ascii_digits
 from sandbox import selectors
 from sandbox.errors import TwitterError
-from sandbox.ids import is_id
 from sandbox.models import SandboxUser
 from sandbox.services import (
     SandboxInputError,
@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def choose_user(request: HttpRequest) -> HttpResponse:
     user_id = request.POST.get("user_id", "")
-    user = SandboxUser.objects.filter(pk=int(user_id)).first() if is_id(user_id) else None
+    user = SandboxUser.objects.filter(pk=int(user_id)).first() if is_ascii_digits(user_id) else None
     if user is None:
         messages.error(request, "Choose one of the accounts listed.")
         return redirect("sandbox:home")

@@ -13,16 +13,13 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator
 
+from config.text import text_problem
+
 
 def _storable(value: str) -> str:
-    # The database cannot store NUL, nor the lone surrogates JSON's \ud800 escapes decode to;
-    # refusing them here keeps them a 400, not a 500.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+    # Refused here, what the database cannot store is a 400 naming the field, not a 500.
+    if problem := text_problem(value):
+        raise ValueError(problem)
     return value
 
 

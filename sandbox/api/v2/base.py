@@ -8,10 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import Spec, ok, param, route
 from sandbox.api.v2.problems import problem
-from sandbox.ids import is_id
 
 
 def route_v2(template: str, *, twin: str | tuple[str, ...] = (), **methods: Spec) -> Callable[..., HttpResponse]:
@@ -24,7 +24,7 @@ def ok_data(data: Any, status: int = 200, **extra: Any) -> HttpResponse:
 
 
 def digits(value: str, name: str) -> int:
-    if not is_id(value):
+    if not is_ascii_digits(value):
         raise errors.invalid_parameter(name, "It must be a numeric id.")
     return int(value)
 

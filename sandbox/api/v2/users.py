@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from config.text import is_ascii_digits
 from sandbox import errors
 from sandbox.api.base import EITHER, Caller, Spec, json_body, ok
 from sandbox.api.v2.base import id_list, ok_data, route_v2
-from sandbox.ids import is_id
 from sandbox.models import SandboxUser
 from sandbox.services.tweets import tweet_create
 from sandbox.wire import users_by_screen_names
@@ -45,7 +45,7 @@ def _found(users: list[SandboxUser], missing: list[str], parameter: str) -> Http
 
 def _by_ids(request: HttpRequest, caller: Caller) -> HttpResponse:
     ids = id_list(request, "ids")
-    if not all(is_id(value) for value in ids):
+    if not all(is_ascii_digits(value) for value in ids):
         raise errors.invalid_parameter("ids", "Each one must be a numeric user id.")
     found = {user.id_str: user for user in SandboxUser.objects.filter(pk__in=[int(value) for value in ids])}
     return _found(list(found.values()), [value for value in ids if value not in found], "ids")

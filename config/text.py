@@ -1,0 +1,53 @@
+"""Text the database can store, and ids written as digits: the checks every input shares.
+
+PostgreSQL's text cannot hold NUL, and UTF-8 cannot hold an unpaired surrogate (half an
+emoji, which JSON's ``\\ud83d`` escape decodes to); either reaching the database is a 500, or
+a message that fails on every attempt. Inputs a person sends are refused with the reason
+(``text_problem``, ``storable``); text Twitter delivers is repaired instead
+(``storable_text``), since the event must still be recorded.
+
+An id is ASCII digits: ``str.isdigit()`` also accepts "²" and other Unicode digits, some of
+which ``int()`` then refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def text_problem(text: str) -> str | None:
+    """Why the database cannot store ``text``, as an error message ends; None when it can."""
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return "must be valid Unicode text"
+    return None
+
+
+def storable(value: Any) -> bool:
+    """Whether every string in a JSON value (keys included) can be stored."""
+    if isinstance(value, str):
+        return text_problem(value) is None
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    return True
+
+
+def storable_text(text: str) -> str:
+    """``text`` with NUL dropped and each unpaired surrogate replaced by U+FFFD."""
+    text = text.replace("\x00", "")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def is_ascii_digits(value: object) -> bool:
+    """Whether ``value`` (a string or an int) is written with ASCII digits only."""
+    text = str(value)
+    return text.isascii() and text.isdigit()
