@@ -170,6 +170,20 @@ TEMPLATES = [
 
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=False)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that vanishes from the network (no reset, no answer) would hold a request,
+        # /healthz or a worker for the kernel's TCP timeouts (minutes): connecting gives up after
+        # 5 s and a connection whose peer went silent is dropped after about a minute. Options
+        # in DATABASE_URL's query string win.
+        _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+        for _option, _value in {
+            "connect_timeout": 5,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }.items():
+            _pg_options.setdefault(_option, _value)
 else:
     DATABASES = {
         "default": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -58,6 +59,24 @@ def test_production_refuses_each_development_default(variable, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+DATABASE_OPTIONS_PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+)
+
+
+def test_postgresql_connections_give_up_in_seconds_instead_of_hanging():
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="config.settings")
+    probe = [sys.executable, "-c", DATABASE_OPTIONS_PROBE]
+    options = json.loads(subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
+    assert options["connect_timeout"] == 5
+    assert options["keepalives"] == 1
+    env["DATABASE_URL"] += "?connect_timeout=2"
+    options = json.loads(subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
+    assert options["connect_timeout"] == 2  # the URL's own choice wins
 
 
 def test_production_refuses_the_public_development_secret_key():
