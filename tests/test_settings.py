@@ -136,3 +136,14 @@ def test_a_fresh_checkout_runs_on_embedded_defaults():
     assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
     assert "journal_mode=WAL" in result.stdout
     assert "'timeout': 20" in result.stdout
+
+
+def test_every_variable_roost_reads_is_in_the_readme():
+    """An operator learns the configuration from README's table; a new setting must land there."""
+    import re
+
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z][A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
+    read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):-", (ROOT / "Procfile").read_text()))
+    table = "\n".join(line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `"))
+    assert read > {"DATABASE_URL", "REDIS_URL", "WEB_THREADS"}  # the scan found what it looks for
+    assert sorted(name for name in read if f"`{name}`" not in table) == []
