@@ -8,11 +8,15 @@ their role allows on each model (``role_required``).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from accounts.models import Membership, Role
 
@@ -27,6 +31,16 @@ class RoostAdminSite(admin.AdminSite):
         if not user.is_active:
             return False
         return user.is_superuser or getattr(request, "membership", None) is not None
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Everyone signs in on the site's own page (password, Twitter, the second factor): the
+        admin's form admits only staff, which brand members are not, and would skip 2FA."""
+        if request.user.is_authenticated:
+            # Signed in but not let in (no membership): the admin says so; sending them to the
+            # sign-in page would only bring them straight back here.
+            return super().login(request, extra_context)
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
+        return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
 
 
 def _membership(request: HttpRequest) -> Membership | None:

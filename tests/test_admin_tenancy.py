@@ -167,3 +167,26 @@ def test_tokens_are_never_shown_in_the_admin(client, alice, brand_a):
     assert "••••9876" in response.text
     assert TwitterAccount.objects.get(pk=account.pk).access_token.endswith("9876")
     assert Membership.objects.filter(user=alice).exists()
+
+
+def test_a_member_signs_in_to_the_admin_on_the_sites_sign_in_page(client, dana):
+    """Members are not staff: the admin's own form would refuse them (and skip 2FA)."""
+    dana.set_password("a long enough password")
+    dana.save()
+    to_login = client.get(reverse("admin:index"), follow=True)
+    assert to_login.redirect_chain[-1][0] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+    signed_in = client.post(
+        to_login.redirect_chain[-1][0],
+        {"login": dana.email, "password": "a long enough password"},
+        follow=True,
+    )
+    assert signed_in.redirect_chain[-1][0] == reverse("admin:index")
+    assert "Site administration" in signed_in.text or "Settings and records" in signed_in.text
+
+
+def test_the_admin_login_sends_a_signed_in_stranger_nowhere_else(client):
+    stranger = UserFactory()
+    client.force_login(stranger)
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200  # the admin's "not authorised" page, not a redirect loop
+    assert "not authorized" in response.text
