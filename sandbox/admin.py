@@ -38,8 +38,9 @@ class SandboxUserAdmin(SuperuserOnly):
 class SandboxAccessTokenAdmin(SuperuserOnly):
     list_display = ("user", "masked", "access_level", "created_at", "revoked_at")
     list_filter = ("access_level",)
-    exclude = ("secret",)
-    readonly_fields = ("user", "token", "created_at")
+    # In the sandbox these are the connected accounts' own tokens: never shown in full.
+    exclude = ("secret", "token")
+    readonly_fields = ("user", "masked", "created_at")
 
     @admin.display(description="Token")
     def masked(self, obj: m.SandboxAccessToken) -> str:

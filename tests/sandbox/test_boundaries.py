@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from sandbox.models import SandboxDelivery
+from sandbox.models import SandboxAccessToken, SandboxDelivery
 from tests.factories import UserFactory
 from tests.helpers import wait_until
 
@@ -59,3 +59,19 @@ def test_brand_owners_do_not_see_the_sandbox_in_the_admin(db, alice):
     client.force_login(alice)
     assert client.get("/admin/sandbox/sandboxdelivery/").status_code == 403
     assert b"Twitter sandbox" not in client.get("/admin/").content
+
+
+def test_operators_never_see_a_sandbox_access_token_in_full(db):
+    """In the sandbox these are the connected accounts' own tokens."""
+    from sandbox.services import sandbox_token_issue, sandbox_user_create
+
+    token, _ = sandbox_token_issue(user=sandbox_user_create(screen_name="acme_help", name="Acme Help"))
+    operator = UserFactory(username="op", email="op@example.com", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(operator)
+    record = SandboxAccessToken.objects.get(token=token)
+    for page in ("/admin/sandbox/sandboxaccesstoken/", f"/admin/sandbox/sandboxaccesstoken/{record.pk}/change/"):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert token not in response.text
+        assert token[-4:] in response.text  # enough to tell tokens apart
