@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+import regex
 from django import forms
 from django.contrib import admin
 
@@ -60,8 +60,8 @@ class BotRuleForm(forms.ModelForm):
         pattern = self.cleaned_data.get("pattern", "")
         if pattern:
             try:
-                re.compile(pattern)
-            except re.error as error:
+                regex.compile(pattern)  # what matching uses (engagement.services.bots)
+            except regex.error as error:
                 raise forms.ValidationError(f"This is not a valid regular expression: {error}") from None
         return pattern
 

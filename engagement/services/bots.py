@@ -18,6 +18,8 @@ import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import regex
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +31,7 @@ from engagement.services.replies import ReplyError, conversation_reply
 logger = logging.getLogger(__name__)
 
 MAX_REPLIES_PER_HOUR = 5
+PATTERN_TIMEOUT_SECONDS = 0.05
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -67,16 +70,29 @@ def rule_matches(rule: BotRule, message: Message, *, first_message: bool, at: da
     if trigger == BotRule.Trigger.KEYWORDS:
         return keyword_matches(rule.keywords, message.text)
     if trigger == BotRule.Trigger.PATTERN:
-        try:
-            return bool(rule.pattern) and re.search(rule.pattern, message.text, re.IGNORECASE) is not None
-        except re.error:
-            return False  # the admin form refuses bad patterns; an old one simply never matches
+        return pattern_matches(rule, message.text)
     if trigger == BotRule.Trigger.FIRST_MESSAGE:
         return first_message
     if trigger == BotRule.Trigger.OUTSIDE_HOURS:
         brand = message.brand
         return within_business_hours(brand.business_hours, brand.timezone, at) is False
     return False
+
+
+def pattern_matches(rule: BotRule, text: str) -> bool:
+    """A brand's own regular expression, case-insensitive. One that backtracks catastrophically
+    (``(a|aa)+$`` on a long message) would hold the worker for minutes on a single message, so
+    matching gives up after ``PATTERN_TIMEOUT_SECONDS`` and counts as no match, logged for
+    whoever fixes the rule."""
+    if not rule.pattern:
+        return False
+    try:
+        return regex.search(rule.pattern, text, regex.IGNORECASE, timeout=PATTERN_TIMEOUT_SECONDS) is not None
+    except regex.error:
+        return False  # the admin form refuses bad patterns; an old one simply never matches
+    except TimeoutError:
+        logger.warning("bot rule %r: its pattern took too long on a message; simplify it in the admin", rule.name)
+        return False
 
 
 # Read for every customer message (config/compiled.py).
@@ -114,8 +130,11 @@ def bots_answer(message: Message) -> Message | None:
     if not rules:
         return None  # most brands' most messages: nothing more to look up
     now = timezone.now()
-    with log_context(
-        brand=message.brand.slug, conversation=str(conversation.public_id), message=str(message.public_id)
+    # A savepoint, only once there are rules: webhook processing answers inside the event's
+    # transaction, and a rule that fails halfway must roll back its own writes, not the event.
+    with (
+        transaction.atomic(),
+        log_context(brand=message.brand.slug, conversation=str(conversation.public_id), message=str(message.public_id)),
     ):
         # Only a first-message rule needs to know, so only then is it looked up.
         first_message = any(rule.trigger == BotRule.Trigger.FIRST_MESSAGE for rule in rules) and (

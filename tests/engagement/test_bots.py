@@ -215,3 +215,34 @@ def test_a_menu_bot_built_from_rules_answers_through_twitter(wired, webhook, cel
     # Every bot reply (menu, returns, menu, hand-over) was settled by its echo, not recorded twice.
     assert conversation.messages.filter(origin="bot").count() == 4
     assert not conversation.messages.filter(origin="other_client").exists()
+
+
+@pytest.mark.django_db
+def test_a_pattern_that_backtracks_for_ever_gives_up_and_counts_as_no_match(brand_a, caplog):
+    message = Message(brand=brand_a, text="a" * 34 + "!")
+    rule = BotRule(brand=brand_a, name="greedy", trigger="pattern", pattern="(a|aa)+$")
+    assert not rule_matches(rule, message, first_message=False, at=timezone.now())
+    assert "bot rule 'greedy': its pattern took too long" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_rule_that_fails_halfway_rolls_back_only_its_own_writes(brand_a, monkeypatch):
+    """Webhook processing answers inside the event's transaction: a broken rule must not take
+    the customer's message (or the event) down with it."""
+    from django.db import transaction
+
+    from engagement.services import bots
+
+    def answers_then_breaks(rule, conversation):
+        applied(rule, conversation)
+        raise RuntimeError("the label table went away")
+
+    applied = bots._apply
+    monkeypatch.setattr(bots, "_apply", answers_then_breaks)
+    BotRule.objects.create(brand=brand_a, name="echo", trigger="keywords", keywords="ping", response_text="pong")
+    with transaction.atomic():
+        message = MessageFactory(conversation__account__brand=brand_a, text="ping")
+        with pytest.raises(RuntimeError):
+            bots_respond(message_id=message.pk)
+    assert Message.objects.filter(pk=message.pk).exists()
+    assert not Message.objects.filter(origin="bot").exists()
