@@ -425,3 +425,26 @@ def test_a_new_customers_dm_opens_a_conversation_without_looking_for_one(transac
     assert conversation_reads_while_processing("802") == 1  # the returning one finds theirs
     assert Conversation.objects.filter(account=account).count() == 1
     assert Message.objects.filter(account=account).count() == 2
+
+
+def test_a_worker_lost_right_after_the_commit_cannot_lose_the_bots_answer(monkeypatch, transactional_db):
+    from engagement.services.bots import bot_rules_install_menu
+    from webhooks.services import processing, webhook_events_process_pending
+
+    class WorkerLost(BaseException):
+        """What the process dying looks like from here: nothing after this point runs."""
+
+    def dies(outcome):
+        raise WorkerLost
+
+    account = TwitterAccountFactory(twitter_user_id=p.BRAND_ID, screen_name="Harris_0ff")
+    bot_rules_install_menu(brand=account.brand)
+    monkeypatch.setattr(processing, "_after_commit", dies)
+    payload = p.direct_messages(p.message_event(event_id="901", text="help"))
+    WebhookEvent.objects.create(body=p.encode(payload).decode(), for_user_id=p.BRAND_ID)
+    with pytest.raises(WorkerLost):
+        webhook_events_process_pending()
+    customer = Message.objects.get(account=account, origin="customer")
+    answer = Message.objects.get(account=account, origin="bot")  # queued with it: the send sweep has it
+    assert (answer.status, answer.text) == ("queued", "How can we help?")
+    assert answer.conversation_id == customer.conversation_id

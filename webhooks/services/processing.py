@@ -200,6 +200,7 @@ def _process_claimed(event: WebhookEvent, accounts: AccountRouting) -> WebhookEv
         try:
             with transaction.atomic():
                 outcome = payload_apply(payload, accounts=accounts)
+                _bots_answer(outcome)
                 status = WebhookEvent.Status.IGNORED if outcome.ignored else WebhookEvent.Status.PROCESSED
                 event = _finish(event, status, error=outcome.ignored, brand=outcome.brand, payload=payload)
         except Exception as error:
@@ -238,19 +239,24 @@ def _finish(
     return event
 
 
-def _after_commit(outcome: Outcome) -> None:
+def _bots_answer(outcome: Outcome) -> None:
+    """In the event's own transaction: the bot's reply is queued with the customer's message or
+    not at all, so a worker lost between the two can never lose the answer (the event is then
+    processed again, whole). A broken rule rolls back only its own savepoint, never the event."""
     from engagement.services.bots import bots_answer
-    from engagement.tasks import download_attachment
 
-    for attachment_id in outcome.attachment_ids:
-        enqueue_now(download_attachment, attachment_id)
     for message in outcome.customer_messages:
-        # Inline, right after the message is committed: no broker hop between a customer's
-        # message and the bot's answer. A broken rule must not fail the event.
         try:
             bots_answer(message)
         except Exception:
             logger.exception("bot rules failed for a customer message; the message itself is recorded")
+
+
+def _after_commit(outcome: Outcome) -> None:
+    from engagement.tasks import download_attachment
+
+    for attachment_id in outcome.attachment_ids:
+        enqueue_now(download_attachment, attachment_id)
 
 
 def payload_apply(payload: Payload, *, accounts: AccountRouting | None = None) -> Outcome:
