@@ -6,11 +6,16 @@ from typing import Any
 
 import regex
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
 
 from accounts.admin_tenancy import BrandScopedAdmin
 from engagement.forms import ButtonsField, QuickRepliesField, buttons_from_json, quick_replies_from_json
 from engagement.models import BotRule
+from engagement.services.bots import bot_rules_install_menu
 from integrations.twitter import TwitterValidationError, wire_capabilities
 from integrations.twitter.validation import validate_message
 
@@ -93,6 +98,7 @@ class BotRuleForm(forms.ModelForm):
 @admin.register(BotRule)
 class BotRuleAdmin(BrandScopedAdmin):
     form = BotRuleForm
+    change_list_template = "admin/engagement/botrule/change_list.html"
     list_display = ("name", "trigger", "enabled", "priority", "account", "hand_over")
     list_filter = ("enabled", "trigger", "account")
     list_editable = ("enabled", "priority")
@@ -103,3 +109,33 @@ class BotRuleAdmin(BrandScopedAdmin):
         ("Answer", {"fields": ("response_text", "response_quick_replies", "response_buttons")}),
         ("Then", {"fields": ("hand_over", "set_status", "add_label")}),
     )
+
+    def get_urls(self) -> list:
+        extra = [
+            path(
+                "add-menu-bot/",
+                self.admin_site.admin_view(self.add_menu_bot_view),
+                name="engagement_botrule_add_menu",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def add_menu_bot_view(self, request: HttpRequest) -> HttpResponse:
+        """The sample chatbots' menu (help, the options, Back, Talk to a person) as ordinary
+        rules of the current brand, to edit like any other."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            self.message_user(
+                request, "Choose a brand first: the menu bot is added to the current brand.", messages.ERROR
+            )
+        else:
+            rules = bot_rules_install_menu(brand=membership.brand)
+            self.message_user(
+                request,
+                f"The menu bot's {len(rules)} rules are in place (rules of the same names were kept as they were): "
+                'a customer who writes "help" gets the menu. Edit their answers and options below.',
+                messages.SUCCESS,
+            )
+        return redirect("admin:engagement_botrule_changelist")

@@ -246,3 +246,38 @@ def test_a_rule_that_fails_halfway_rolls_back_only_its_own_writes(brand_a, monke
             bots_respond(message_id=message.pk)
     assert Message.objects.filter(pk=message.pk).exists()
     assert not Message.objects.filter(origin="bot").exists()
+
+
+@pytest.mark.django_db
+def test_an_admin_adds_the_menu_bot_to_their_brand_from_the_admin(client, dana, brand_b):
+    client.force_login(dana)
+    changelist = client.get("/admin/engagement/botrule/")
+    assert "Add a menu bot" in changelist.text
+    response = client.post("/admin/engagement/botrule/add-menu-bot/", follow=True)
+    assert "The menu bot&#x27;s 5 rules are in place" in response.text
+    assert BotRule.objects.filter(brand=dana.memberships.get().brand).count() == 5
+    assert not BotRule.objects.filter(brand=brand_b).exists()
+    client.post("/admin/engagement/botrule/add-menu-bot/")  # again: nothing doubled
+    assert BotRule.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_an_agent_cannot_add_the_menu_bot(client, bob):
+    client.force_login(bob)
+    assert client.post("/admin/engagement/botrule/add-menu-bot/").status_code == 403
+    assert not BotRule.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_menu_bot_is_added_only_by_a_post(client, dana):
+    client.force_login(dana)
+    assert client.get("/admin/engagement/botrule/add-menu-bot/").status_code == 403
+    assert not BotRule.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_outsider_adding_the_menu_bot_adds_it_to_their_own_brand_only(client, charlie, brand_a, brand_b):
+    client.force_login(charlie)
+    client.post("/admin/engagement/botrule/add-menu-bot/")
+    assert BotRule.objects.filter(brand=brand_b).count() == 5
+    assert not BotRule.objects.filter(brand=brand_a).exists()
