@@ -18,12 +18,14 @@ from engagement.services.twitter_sync import (
     failure_reason,
     file_delete_on_commit,
     image_upload_shared,
+    rate_limited_note,
     retrying_note,
     sync_credentials,
 )
 from engagement.services.welcome import DELETE_FAILED_PREFIX
 from integrations.twitter import (
     NotFound,
+    RateLimited,
     Retryable,
     TwitterClient,
     TwitterError,
@@ -66,6 +68,8 @@ def _push(profile: CustomProfile, *, attempt: int, final_attempt: bool) -> bool:
         else:
             raise SyncImpossible("Upload an avatar: Twitter needs one for every custom profile.")
         created = client.custom_profile_create(credentials, name=profile.name, avatar_media_id=media_id)
+    except RateLimited as error:
+        return _wait(profile, error)
     except Retryable as error:
         if not final_attempt:
             _rows(profile).update(sync_error=retrying_note(error, attempt=attempt))
@@ -108,6 +112,8 @@ def _destroy(profile: CustomProfile, *, attempt: int, final_attempt: bool) -> bo
             twitter_client().custom_profile_destroy(sync_credentials(profile.account), known_id)
         except NotFound:
             pass  # already gone on Twitter: that is what was asked
+        except RateLimited as error:
+            return _wait(profile, error)
         except Retryable as error:
             if not final_attempt:
                 _rows(profile).update(sync_error=retrying_note(error, attempt=attempt))
@@ -132,6 +138,13 @@ def _destroy_quietly(client: TwitterClient, credentials: UserCredentials, twitte
 
 def _rows(profile: CustomProfile) -> QuerySet[CustomProfile]:
     return CustomProfile.objects.filter(pk=profile.pk)
+
+
+def _wait(profile: CustomProfile, error: RateLimited) -> bool:
+    """Done for now: the row stays pending (or deleting) and the sweep rings for it again."""
+    _rows(profile).update(sync_error=rate_limited_note(error))
+    logger.info("custom profile sync waits for Twitter's rate limit (reset %s)", error.reset_at)
+    return True
 
 
 def _as_read(pk: int, twitter_id: str | None) -> QuerySet[CustomProfile]:

@@ -3,7 +3,8 @@
 A row says what Twitter should have (``sync_state`` pending or deleting); a Celery task makes
 it so and records the outcome in the row. A passing failure (5xx, a timeout) is raised to the
 task, which tries again a few times with a short backoff; on the last attempt, or for anything
-permanent, the row ends ``failed`` with a sentence a person can act on.
+permanent, the row ends ``failed`` with a sentence a person can act on. A rate limit is neither:
+the row stays waiting, says until when, and the periodic sweep rings for it again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models.fields.files import FieldFile
 from accounts.models import TwitterAccount
 from integrations.twitter import (
     AuthenticationFailed,
+    RateLimited,
     TwitterClient,
     TwitterError,
     TwitterValidationError,
@@ -35,6 +37,13 @@ ALLOW_DMS_HINT = (
     "turn on 'Allow message requests from everyone' in @{screen_name}'s Direct Message settings on "
     "Twitter, then use 'Sync again'."
 )
+
+
+def rate_limited_note(error: RateLimited) -> str:
+    """Stored in ``sync_error`` of a row left waiting: the sweep tries it again later."""
+    reset_at = error.reset_at
+    until = f" until {reset_at:%H:%M} UTC" if reset_at else ""
+    return f"Twitter's rate limit for this is used up{until}; it will sync again after that on its own."
 
 
 class SyncImpossible(Exception):

@@ -24,6 +24,7 @@ from engagement.services.twitter_sync import (
     failure_reason,
     file_delete_on_commit,
     image_upload_shared,
+    rate_limited_note,
     retrying_note,
     sync_credentials,
 )
@@ -32,6 +33,7 @@ from integrations.twitter import (
     InvalidRequest,
     NotFound,
     NotPermitted,
+    RateLimited,
     Retryable,
     TwitterClient,
     TwitterError,
@@ -73,6 +75,8 @@ def _push(message: WelcomeMessage, *, attempt: int, final_attempt: bool) -> bool
             image_upload_shared(client, credentials, message.image) if message.image else None
         )
         twitter_id, media_id = _send(client, credentials, message, media_id)
+    except RateLimited as error:
+        return _wait(WelcomeMessage.objects.filter(pk=message.pk), error)
     except Retryable as error:
         if not final_attempt:
             _note(WelcomeMessage.objects.filter(pk=message.pk), retrying_note(error, attempt=attempt))
@@ -148,6 +152,8 @@ def _destroy(message: WelcomeMessage, *, attempt: int, final_attempt: bool) -> b
             client.welcome_message_destroy(credentials, known_id)
         except NotFound:
             pass  # already gone on Twitter: that is what was asked
+        except RateLimited as error:
+            return _wait(WelcomeMessage.objects.filter(pk=message.pk), error)
         except Retryable as error:
             if not final_attempt:
                 _note(WelcomeMessage.objects.filter(pk=message.pk), retrying_note(error, attempt=attempt))
@@ -207,6 +213,8 @@ def _rule_push(rule: WelcomeMessageRule, *, attempt: int, final_attempt: bool) -
                 f"“{rule.welcome_message}” is not on Twitter; sync it first, then make it the default."
             )
         ref = _make_default(twitter_client(), sync_credentials(rule.account), welcome_id)
+    except RateLimited as error:
+        return _wait(rows, error)
     except Retryable as error:
         if not final_attempt:
             _note(rows, retrying_note(error, attempt=attempt))
@@ -236,6 +244,8 @@ def _rule_destroy(rule: WelcomeMessageRule, *, attempt: int, final_attempt: bool
     rows = WelcomeMessageRule.objects.filter(pk=rule.pk)
     try:
         _destroy_rules(twitter_client(), sync_credentials(rule.account))
+    except RateLimited as error:
+        return _wait(rows, error)
     except Retryable as error:
         if not final_attempt:
             _note(rows, retrying_note(error, attempt=attempt))
@@ -254,6 +264,13 @@ def _as_read(pk: int, twitter_id: str | None) -> QuerySet[WelcomeMessage]:
 
 def _note(rows: QuerySet, note: str) -> None:
     rows.update(sync_error=note)
+
+
+def _wait(rows: QuerySet, error: RateLimited) -> bool:
+    """Done for now: the row stays pending (or deleting) and the sweep rings for it again."""
+    _note(rows, rate_limited_note(error))
+    logger.info("welcome message sync waits for Twitter's rate limit (reset %s)", error.reset_at)
+    return True
 
 
 def _fail(message: WelcomeMessage, version: object, reason: str) -> bool:

@@ -125,6 +125,22 @@ def test_a_refusal_is_shown_and_sync_again_recovers(celery_worker, admin, accoun
 
 
 @pytest.mark.worker
+def test_a_rate_limit_leaves_it_waiting_for_the_sweep_not_failed(celery_worker, admin, account):
+    from engagement.services.custom_profiles_sync import custom_profile_sync
+
+    fault_inject(endpoint="POST custom_profiles/new", status=429, code=88)
+    profile = create(admin, account)
+    profile = wait_until(
+        lambda: (row := CustomProfile.objects.get(pk=profile.pk)).sync_error and row, what="the rate limit note"
+    )
+    assert profile.sync_state == "pending"
+    assert profile.sync_error.startswith("Twitter's rate limit for this is used up")
+    custom_profile_sync(custom_profile_id=profile.pk)  # what the sweep's ring runs, after the reset
+    profile.refresh_from_db()
+    assert (profile.sync_state, profile.sync_error) == ("synced", "")
+
+
+@pytest.mark.worker
 def test_a_refused_delete_keeps_the_row_as_failed_until_sync_again(celery_worker, admin, account):
     profile = settled(CustomProfile, create(admin, account).pk)
     fault_inject(endpoint="DELETE custom_profiles/destroy", status=403, code=261)

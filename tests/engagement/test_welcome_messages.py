@@ -18,6 +18,7 @@ from engagement.services.welcome import welcome_sync_sweep
 from sandbox.models import SandboxMedia, SandboxThreadState, SandboxWelcomeMessage, SandboxWelcomeMessageRule
 from sandbox.services import fault_inject, sandbox_user_create, user_revoke_app
 from tests.engagement.support import admin_url, gone, png, settled
+from tests.helpers import wait_until
 from tests.sandbox.support import PNG_1x1
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.needs_wire("welcome_messages")]
@@ -229,6 +230,26 @@ def test_a_permanent_refusal_fails_at_once(celery_worker, admin, account, fast_r
     assert "code 261" in message.sync_error and "check its permissions" in message.sync_error
     fault.refresh_from_db()
     assert fault.remaining == 1
+
+
+def test_a_rate_limit_leaves_it_waiting_for_the_sweep_not_failed(celery_worker, admin, account):
+    from engagement.services.welcome_sync import welcome_message_sync
+
+    reset = int((timezone.now() + timedelta(minutes=12)).timestamp())
+    fault_inject(
+        endpoint="POST direct_messages/welcome_messages/new", status=429, code=88, rate_limit_reset=reset, count=1
+    )
+    message = create(admin, account)
+    message = wait_until(
+        lambda: (row := WelcomeMessage.objects.get(pk=message.pk)).sync_error and row, what="the rate limit note"
+    )
+    assert message.sync_state == "pending"
+    assert message.sync_error.startswith("Twitter's rate limit for this is used up until ")
+    assert "it will sync again after that on its own" in message.sync_error
+    welcome_message_sync(welcome_message_id=message.pk)  # what the sweep's ring runs, after the reset
+    message.refresh_from_db()
+    assert (message.sync_state, message.sync_error) == ("synced", "")
+    assert SandboxWelcomeMessage.objects.count() == 1
 
 
 def test_a_revoked_token_fails_the_sync_and_asks_for_the_account_to_be_reconnected(
