@@ -88,6 +88,7 @@ class ConversationAdmin(BrandScopedAdmin):
                     buttons=data.get("buttons", []),
                     custom_profile=data.get("custom_profile"),
                     as_new_tweet=data.get("as_new_tweet", False),
+                    idempotency_key=data["idempotency_key"] or None,
                 )
             except ReplyError as error:
                 form.add_error(None, f"{error.field}: {error.message}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -29,10 +30,14 @@ class AdminReplyForm(forms.Form):
         queryset=CustomProfile.objects.none(), required=False, label="Reply as", empty_label="the account itself"
     )
     as_new_tweet = forms.BooleanField(required=False, label="Post as a new Tweet, not as a reply")
+    # A new key each time the form is shown: a double click, or the same form sent again after
+    # going back, finds the message its first submission queued instead of sending another.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
 
     def __init__(self, *args: Any, conversation: Conversation, membership: Membership | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conversation = conversation
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
         self.fields["custom_profile"].queryset = custom_profiles_for_account(
             brand=conversation.brand, account=conversation.account
         )

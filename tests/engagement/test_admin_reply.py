@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -46,6 +48,30 @@ def test_an_agent_reads_the_thread_and_replies_as_their_default_profile(client, 
     sent = Message.objects.get(direction="outbound")
     assert (sent.text, sent.custom_profile, sent.sender_user, sent.status) == ("On its way!", profile, bob, "queued")
     assert sent.quick_replies == [{"label": "Thanks", "metadata": "thanks"}]
+
+
+def idempotency_key(page) -> str:
+    return re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page.text).group(1)
+
+
+@pytest.mark.django_db
+def test_the_reply_form_sent_twice_queues_one_message(client, bob, ours):
+    client.force_login(bob)
+    key = idempotency_key(client.get(change_url(ours)))
+    for _ in range(2):  # a double click, or the form sent again after going back
+        response = client.post(reply_url(ours), {"text": "On its way!", "idempotency_key": key})
+        assert response.status_code == 302
+    assert Message.objects.filter(direction="outbound").count() == 1
+
+
+@pytest.mark.django_db
+def test_each_showing_of_the_reply_form_carries_a_new_key(client, bob, ours):
+    client.force_login(bob)
+    first, second = (idempotency_key(client.get(change_url(ours))) for _ in range(2))
+    client.post(reply_url(ours), {"text": "One", "idempotency_key": first})
+    client.post(reply_url(ours), {"text": "Two", "idempotency_key": second})
+    assert first != second
+    assert sorted(Message.objects.filter(direction="outbound").values_list("text", flat=True)) == ["One", "Two"]
 
 
 @pytest.mark.django_db
