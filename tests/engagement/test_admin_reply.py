@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
-from engagement.models import BotRule, CustomProfile, Message, SyncState
+from engagement.models import BotRule, Conversation, CustomProfile, Message, SyncState
 from sandbox.models import SandboxTweet
 from sandbox.services import customer_tweet
 from tests.engagement.conftest import subscribe
-from tests.factories import ConversationFactory, MessageFactory, TwitterAccountFactory
+from tests.factories import ConversationFactory, MessageFactory, TwitterAccountFactory, UserFactory
 from tests.helpers import wait_until
 
 
@@ -101,6 +101,52 @@ def test_the_outsider_can_neither_read_nor_answer_our_conversation(client, charl
     assert "private words" not in client.get(change_url(ours), follow=True).text
     assert client.post(reply_url(ours), {"text": "hijack"}).status_code == 404
     assert not Message.objects.filter(direction="outbound").exists()
+
+
+def unread(conversation, count: int):
+    MessageFactory(conversation=conversation, text="Where is my parcel?", external_id="9001")
+    Conversation.objects.filter(pk=conversation.pk).update(unread_count=count)
+
+
+@pytest.mark.django_db
+def test_an_agent_opening_a_conversation_clears_its_unread_count(client, bob, ours):
+    unread(ours, 2)
+    client.force_login(bob)
+    client.get(change_url(ours))
+    ours.refresh_from_db()
+    assert ours.unread_count == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.needs_wire("read_receipts")
+def test_an_agent_opening_a_conversation_reads_it_and_tells_the_customer(
+    client, bob, ours, django_capture_on_commit_callbacks
+):
+    unread(ours, 2)
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.get(change_url(ours)).status_code == 200
+    ours.refresh_from_db()
+    assert (ours.unread_count, ours.brand_last_read_event_id) == (0, "9001")
+    assert len(callbacks) == 1  # the read receipt, sent to Twitter after commit
+
+
+@pytest.mark.django_db
+def test_an_operator_looking_in_leaves_the_conversation_unread(client, ours):
+    unread(ours, 2)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(change_url(ours)).status_code == 200
+    ours.refresh_from_db()
+    assert (ours.unread_count, ours.brand_last_read_event_id) == (2, "")
+
+
+@pytest.mark.django_db
+def test_the_outsider_opening_our_conversation_marks_nothing_read(client, charlie, ours):
+    unread(ours, 2)
+    client.force_login(charlie)
+    client.get(change_url(ours), follow=True)
+    ours.refresh_from_db()
+    assert (ours.unread_count, ours.brand_last_read_event_id) == (2, "")
 
 
 @pytest.mark.django_db
