@@ -91,7 +91,7 @@ def test_the_tweet_this_builder_adds_an_intent_button(client, bob, ours):
     )
     button = Message.objects.get(direction="outbound").buttons[0]
     assert button["label"] == "Share"
-    assert button["url"].startswith("https://twitter.com/intent/tweet?text=I+love+%40acme")
+    assert button["url"] == "https://twitter.com/intent/tweet?text=I%20love%20%40acme"
 
 
 @pytest.mark.django_db
