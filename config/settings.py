@@ -163,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.current_brand",
+                "engagement.context_processors.dm_limit_banner",
             ],
         },
     }

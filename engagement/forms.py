@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from engagement.tweet_intent import TweetIntentError, tweet_intent_url
 from integrations.twitter import Button, QuickReplyOption, TwitterValidationError
 from integrations.twitter.validation import validate_buttons, validate_quick_replies
 
@@ -128,7 +129,36 @@ class ButtonsField(forms.CharField):
         return buttons_to_json(buttons)
 
 
-class ReplyForm(forms.Form):
+class TweetThisForm(forms.Form):
+    """The "Tweet this" button builder, in the dashboard's composer and the admin's reply form:
+    a label and a Tweet's text become one more button, a web intent (``engagement.tweet_intent``)."""
+
+    tweet_this_label = forms.CharField(
+        required=False,
+        max_length=36,
+        label="“Tweet this” button label",
+        help_text="Adds a button that opens a prefilled Tweet.",
+    )
+    tweet_this_text = forms.CharField(required=False, max_length=280, label="Text of the prefilled Tweet")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        label, tweet = (data.get("tweet_this_label") or "").strip(), (data.get("tweet_this_text") or "").strip()
+        if not (label or tweet):
+            return data
+        if not (label and tweet):
+            self.add_error("tweet_this_label", "Give both the button's label and the Tweet's text.")
+            return data
+        try:
+            url = tweet_intent_url(text=tweet)
+        except TweetIntentError as error:
+            self.add_error("tweet_this_text", str(error))
+            return data
+        data["buttons"] = [*(data.get("buttons") or []), {"label": label, "url": url}]
+        return data
+
+
+class ReplyForm(TweetThisForm):
     """The dashboard's composer. Limits are checked here as Twitter would, and again by the
     reply service (the API and the admin go through it too)."""
 

@@ -16,6 +16,7 @@ from accounts.models import Role
 from engagement.admin.reply import AdminReplyForm
 from engagement.forms import ButtonsField, QuickRepliesField
 from engagement.models import Attachment, CannedResponse, Contact, Conversation, Label, Message, Note
+from engagement.services.receipts import conversation_opened
 from engagement.services.replies import ReplyError, conversation_reply, message_retry
 
 
@@ -62,8 +63,11 @@ class ConversationAdmin(BrandScopedAdmin):
         conversation = self.get_object(request, object_id)
         extra_context = dict(extra_context or {})
         if conversation is not None:
+            answers = self.has_change_permission(request, conversation)
+            if request.method == "GET" and answers and _works_in(request, conversation):
+                conversation_opened(conversation=conversation, by=request.user)
             extra_context["thread"] = _thread(conversation)
-            if self.has_change_permission(request, conversation):
+            if answers:
                 extra_context["reply_form"] = AdminReplyForm(
                     conversation=conversation, membership=getattr(request, "membership", None)
                 )
@@ -88,6 +92,7 @@ class ConversationAdmin(BrandScopedAdmin):
                     buttons=data.get("buttons", []),
                     custom_profile=data.get("custom_profile"),
                     as_new_tweet=data.get("as_new_tweet", False),
+                    idempotency_key=data["idempotency_key"] or None,
                 )
             except ReplyError as error:
                 form.add_error(None, f"{error.field}: {error.message}")
@@ -114,6 +119,13 @@ class ConversationAdmin(BrandScopedAdmin):
         else:
             self.message_user(request, "Sending it again.", messages.SUCCESS)
         return redirect(reverse("admin:engagement_conversation_change", args=[conversation.pk]))
+
+
+def _works_in(request: HttpRequest, conversation: Conversation) -> bool:
+    """Whether the reader is a member of the conversation's brand. An operator looking in as
+    superuser is not answering: the customer is not told their message was read."""
+    brand = getattr(request, "brand", None)
+    return getattr(request, "membership", None) is not None and brand is not None and conversation.brand_id == brand.pk
 
 
 def _thread(conversation: Conversation) -> list[Message]:

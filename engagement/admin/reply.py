@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 
 from accounts.models import Membership
-from engagement.forms import ButtonsField, QuickRepliesField
+from engagement.forms import ButtonsField, QuickRepliesField, TweetThisForm
 from engagement.models import Conversation, CustomProfile
 from engagement.selectors import custom_profile_default_for, custom_profiles_for_account
-from engagement.tweet_intent import TweetIntentError, tweet_intent_url
 from integrations.twitter import wire_capabilities
 
 
-class AdminReplyForm(forms.Form):
+class AdminReplyForm(TweetThisForm):
+    field_order = ("text", "quick_replies", "buttons", "tweet_this_label", "tweet_this_text", "custom_profile")
+
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, required=False, label="Reply")
     quick_replies = QuickRepliesField()
     buttons = ButtonsField()
-    tweet_this_label = forms.CharField(
-        required=False,
-        max_length=36,
-        label="“Tweet this” button label",
-        help_text="Adds a button that opens a prefilled Tweet.",
-    )
-    tweet_this_text = forms.CharField(required=False, max_length=280, label="Text of the prefilled Tweet")
     custom_profile = forms.ModelChoiceField(
         queryset=CustomProfile.objects.none(), required=False, label="Reply as", empty_label="the account itself"
     )
     as_new_tweet = forms.BooleanField(required=False, label="Post as a new Tweet, not as a reply")
+    # A new key each time the form is shown: a double click, or the same form sent again after
+    # going back, finds the message its first submission queued instead of sending another.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
 
     def __init__(self, *args: Any, conversation: Conversation, membership: Membership | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conversation = conversation
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
         self.fields["custom_profile"].queryset = custom_profiles_for_account(
             brand=conversation.brand, account=conversation.account
         )
@@ -57,16 +56,3 @@ class AdminReplyForm(forms.Form):
             self.fields["text"].max_length = 280
         else:
             del self.fields["as_new_tweet"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        label, tweet = data.get("tweet_this_label", "").strip(), data.get("tweet_this_text", "").strip()
-        if label or tweet:
-            if not (label and tweet):
-                self.add_error("tweet_this_label", "Give both the button's label and the Tweet's text.")
-            else:
-                try:
-                    data["buttons"] = [*data.get("buttons", []), {"label": label, "url": tweet_intent_url(text=tweet)}]
-                except TweetIntentError as error:
-                    self.add_error("tweet_this_text", str(error))
-        return data

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Header, Query, Router, Status
 
-from accounts.models import Brand, User
-from engagement.api.auth import brand_of, user_of
+from accounts.models import Brand, Membership, User
+from engagement.api.auth import brand_of, token_of, user_of
 from engagement.api.errors import ApiError, field_error
 from engagement.api.pagination import next_url
 from engagement.api.schemas import (
@@ -30,6 +30,7 @@ from engagement.selectors import (
     conversation_get,
     conversation_page,
     conversations_filtered,
+    custom_profile_default_for,
     custom_profiles_list,
     labels_by_public_ids,
     member_user,
@@ -137,7 +138,9 @@ def message_create(
             [QuickReplyOption(option.label, option.description, option.metadata) for option in payload.quick_replies]
         ),
         buttons=buttons_to_json([Button(button.label, button.url) for button in payload.buttons]),
-        custom_profile=_custom_profile(brand=brand, profile_id=payload.custom_profile_id),
+        custom_profile=_custom_profile(
+            membership=token_of(request).membership, conversation=conversation, payload=payload
+        ),
         attachment=_media(brand=brand, media_id=payload.media_id),
         origin=Message.Origin.API,
         idempotency_key=(idempotency_key or "").strip() or None,
@@ -145,12 +148,18 @@ def message_create(
     return Status(202, message)
 
 
-def _custom_profile(*, brand: Brand, profile_id: object) -> CustomProfile | None:
+def _custom_profile(*, membership: Membership, conversation: Conversation, payload: ReplyIn) -> CustomProfile | None:
+    if "custom_profile_id" not in payload.model_fields_set:
+        # Left out: the member's default, as the dashboard and the admin preselect it. A
+        # public reply is a Tweet, which carries no custom profile.
+        if conversation.kind != Conversation.Kind.DIRECT_MESSAGE:
+            return None
+        return custom_profile_default_for(membership=membership, account=conversation.account)
+    if payload.custom_profile_id is None:
+        return None  # null: the account itself, whatever the member's default
     # Only the lookup here: whether it suits this conversation is the reply service's to say
     # (and a repeated Idempotency-Key must still find the profile its first request used).
-    if profile_id is None:
-        return None
-    profile = custom_profiles_list(brand=brand).filter(public_id=profile_id).first()
+    profile = custom_profiles_list(brand=conversation.brand).filter(public_id=payload.custom_profile_id).first()
     if profile is None:
         raise field_error("custom_profile_id", "no such custom profile")
     return profile

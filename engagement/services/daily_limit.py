@@ -2,7 +2,8 @@
 
 Twitter allows 1,000 DM sends per user per 24 hours (replies shortly after a customer writes
 partly don't count, so Twitter's own 429 is the hard stop). Roost counts what it has seen
-sent and warns the brand at 80%, once a day per account, by email and with a banner.
+sent and warns the brand at 80%: once a day per account by email and in the audit log, and with
+a banner on every dashboard page while the account stays there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Brand, TwitterAccount
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 WARN_AT = 0.8
 HEADROOM_KEPT_SECONDS = 24 * 3600
 RECOUNT_PAST_THRESHOLD_SECONDS = 3600
+BANNER_KEPT_SECONDS = 60
 
 
 def dm_daily_limit() -> int:
@@ -42,7 +45,7 @@ def dm_sent_last_24h(*, account: TwitterAccount) -> int:
 
 @dataclass(frozen=True)
 class DailyUsage:
-    account: TwitterAccount
+    screen_name: str
     sent: int
     limit: int
 
@@ -52,11 +55,47 @@ class DailyUsage:
 
 
 def dm_usage_near_limit(*, brand: Brand) -> list[DailyUsage]:
-    """The brand's accounts at or above 80% of the daily limit (for the banner)."""
+    """The brand's connected accounts at or above 80% of the daily limit, counted in one query."""
     limit = dm_daily_limit()
-    accounts = TwitterAccount.objects.filter(brand=brand).exclude(state=TwitterAccount.State.DISCONNECTED)
-    usages = [DailyUsage(account, dm_sent_last_24h(account=account), limit) for account in accounts]
-    return [usage for usage in usages if usage.sent >= WARN_AT * limit]
+    counts = (
+        Message.objects.filter(
+            brand=brand,
+            direction=Message.Direction.OUTBOUND,
+            status=Message.Status.SENT,
+            sent_at__gte=timezone.now() - timedelta(hours=24),
+            conversation__kind=Conversation.Kind.DIRECT_MESSAGE,
+        )
+        .exclude(account__state=TwitterAccount.State.DISCONNECTED)
+        .values("account__screen_name")
+        .annotate(sent=Count("pk"))
+        .filter(sent__gte=math.ceil(WARN_AT * limit))
+        .order_by("account__screen_name")
+    )
+    return [DailyUsage(row["account__screen_name"], row["sent"], limit) for row in counts]
+
+
+def dm_usage_banner(*, brand: Brand) -> list[DailyUsage]:
+    """``dm_usage_near_limit`` for the banner on every page: kept in the cache for a minute, so
+    a page costs a cache read and the brand's count runs at most once a minute. The send that
+    reaches the threshold forgets it (``dm_limit_check_after_send``), so the banner shows at once."""
+    key = _banner_key(brand)
+    try:
+        cached = cache.get(key)
+    except Exception as error:  # the cache is down: count (the page must not fail over a banner)
+        logger.warning("could not read the daily limit banner (%s); counting instead", error)
+        return dm_usage_near_limit(brand=brand)
+    if cached is not None:
+        return cached
+    usages = dm_usage_near_limit(brand=brand)
+    try:
+        cache.set(key, usages, timeout=BANNER_KEPT_SECONDS)
+    except Exception as error:
+        logger.warning("could not remember the daily limit banner (%s)", error)
+    return usages
+
+
+def _banner_key(brand: Brand) -> str:
+    return f"roost:dm-limit-banner:{brand.public_id}:{dm_daily_limit()}"
 
 
 def dm_limit_check_after_send(*, account: TwitterAccount) -> None:
@@ -78,6 +117,7 @@ def dm_limit_check_after_send(*, account: TwitterAccount) -> None:
     # At or past the threshold: the warning below goes out once a day, so counting again
     # after every send would tell nobody anything new.
     _remember_headroom(headroom_key, limit, RECOUNT_PAST_THRESHOLD_SECONDS)
+    _forget_banner(account)
     _warn_once_a_day(account=account, sent=sent, limit=limit)
 
 
@@ -96,6 +136,13 @@ def _remember_headroom(headroom_key: str, headroom: int, timeout: int) -> None:
         cache.set(headroom_key, headroom, timeout=timeout)
     except Exception as error:
         logger.warning("could not remember the daily limit headroom (%s)", error)
+
+
+def _forget_banner(account: TwitterAccount) -> None:
+    try:
+        cache.delete(_banner_key(account.brand))
+    except Exception as error:  # the banner shows when its minute in the cache is up
+        logger.warning("could not refresh the daily limit banner (%s)", error)
 
 
 def _warn_once_a_day(*, account: TwitterAccount, sent: int, limit: int) -> None:

@@ -12,7 +12,7 @@ import logging
 
 from django.core.cache import cache
 
-from accounts.models import TwitterAccount
+from accounts.models import TwitterAccount, User
 from config.queue import enqueue_on_commit
 from engagement.models import Conversation, Message
 
@@ -79,6 +79,16 @@ def conversation_mark_read(*, conversation: Conversation) -> bool:
     Conversation.objects.filter(pk=conversation.pk).update(brand_last_read_event_id=newest)
     enqueue_on_commit(mark_read, conversation.pk, newest)
     return True
+
+
+def conversation_opened(*, conversation: Conversation, by: User) -> None:
+    """An agent opened the conversation, in the dashboard or the admin: it is read (a receipt
+    to the customer, throttled) and the other agents see who is in it."""
+    from engagement.services.presence import presence_mark
+
+    conversation_mark_read(conversation=conversation)
+    conversation.unread_count = 0
+    presence_mark(conversation=conversation, user=by)
 
 
 def receipt_send(*, conversation_id: int, kind: str, last_read_event_id: str = "") -> None:

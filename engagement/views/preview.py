@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.web.access import brand_role_required
-from engagement.forms import ButtonsField, QuickRepliesField
+from engagement.forms import ButtonsField, QuickRepliesField, TweetThisForm
 from engagement.selectors import conversation_get, custom_profile_usable
 from engagement.services.wire import reply_as_delivered
 from integrations.twitter import wire_capabilities
@@ -24,6 +24,11 @@ def composer_preview(request: HttpRequest, conversation_id: str) -> HttpResponse
     problems: list[str] = []
     quick_replies = _cleaned(QuickRepliesField(), request.POST.get("quick_replies", ""), problems)
     buttons = _cleaned(ButtonsField(), request.POST.get("buttons", ""), problems)
+    tweet_this = TweetThisForm(request.POST)
+    if tweet_this.is_valid():
+        buttons = [*(buttons or []), *tweet_this.cleaned_data.get("buttons", [])]
+    else:  # shown above the preview, which still renders
+        problems.extend(message for errors in tweet_this.errors.values() for message in errors)
     signature = ""
     if request.POST.get("custom_profile"):
         try:

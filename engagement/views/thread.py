@@ -31,7 +31,7 @@ from engagement.selectors import (
     thread_page,
 )
 from engagement.services.presence import presence_mark, presence_others
-from engagement.services.receipts import conversation_indicate_typing, conversation_mark_read
+from engagement.services.receipts import conversation_indicate_typing, conversation_mark_read, conversation_opened
 from engagement.services.replies import ReplyError, conversation_reply, message_retry
 from engagement.services.uploads_and_erasure import UploadError, attachment_upload
 from engagement.views.inbox import InboxFilters, inbox_context
@@ -106,9 +106,7 @@ def _side_context(request: HttpRequest, conversation: Conversation) -> dict:
 def conversation_page(request: HttpRequest, conversation_id: str) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     conversation = conversation_get(brand=brand, conversation_id=conversation_id)
-    conversation_mark_read(conversation=conversation)
-    conversation.unread_count = 0
-    presence_mark(conversation=conversation, user=request.user)
+    conversation_opened(conversation=conversation, by=request.user)
     filters = InboxFilters.from_request(request)
     context = {
         **inbox_context(request, filters),

@@ -59,6 +59,7 @@
     $("[data-reply-text]", form).dispatchEvent(new Event("input"));
     $$("textarea.builder-raw", form).forEach((raw) => { raw.value = ""; });
     $$("[data-builder]", form).forEach((builder) => renderBuilder(builder));
+    $$("[data-tweet-this] input, [data-tweet-this] textarea", form).forEach((field) => { field.value = ""; });
     const file = $("input[type=file]", form);
     if (file) file.value = "";
     $("[data-idempotency-key]", form).value = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));

@@ -199,6 +199,55 @@ def test_a_reply_carries_quick_replies_buttons_and_a_custom_profile(api_as, bob,
     assert body["custom_profile_id"] == str(profile.public_id)
 
 
+def test_a_reply_without_a_custom_profile_goes_out_as_the_members_default(api_as, bob, conversation):
+    profile = CustomProfileFactory(account=conversation.account, twitter_id="77", sync_state=SyncState.SYNCED)
+    bob.memberships.update(default_custom_profile=profile)
+
+    response = api_as(bob).post(messages_url(conversation), {"text": "On its way!"})
+
+    assert response.status_code == 202
+    assert response.json()["custom_profile_id"] == str(profile.public_id)
+    [message] = outbound()
+    assert message.custom_profile == profile
+
+
+def test_a_reply_with_a_null_custom_profile_goes_out_as_the_account_itself(api_as, bob, conversation):
+    profile = CustomProfileFactory(account=conversation.account, twitter_id="77", sync_state=SyncState.SYNCED)
+    bob.memberships.update(default_custom_profile=profile)
+
+    response = api_as(bob).post(messages_url(conversation), {"text": "On its way!", "custom_profile_id": None})
+
+    assert response.status_code == 202
+    assert response.json()["custom_profile_id"] is None
+    [message] = outbound()
+    assert message.custom_profile is None
+
+
+def test_a_default_custom_profile_of_another_account_is_not_used(api_as, bob, conversation):
+    elsewhere = CustomProfileFactory(
+        account=TwitterAccountFactory(brand=conversation.brand), twitter_id="5", sync_state=SyncState.SYNCED
+    )
+    bob.memberships.update(default_custom_profile=elsewhere)
+
+    response = api_as(bob).post(messages_url(conversation), {"text": "On its way!"})
+
+    assert response.status_code == 202
+    [message] = outbound()
+    assert message.custom_profile is None
+
+
+def test_a_public_reply_leaves_out_the_members_default_custom_profile(api_as, bob, account_a):
+    mention = ConversationFactory(account=account_a, kind=Conversation.Kind.MENTION)
+    profile = CustomProfileFactory(account=account_a, twitter_id="77", sync_state=SyncState.SYNCED)
+    bob.memberships.update(default_custom_profile=profile)
+
+    response = api_as(bob).post(messages_url(mention), {"text": "We're on it, DM us your order number"})
+
+    assert response.status_code == 202
+    [message] = outbound()
+    assert message.custom_profile is None
+
+
 def test_the_outsider_gets_404_replying_in_our_conversation_and_nothing_is_sent(outsider, conversation):
     response = outsider.post(messages_url(conversation), {"text": "hijack"})
 

@@ -78,6 +78,7 @@ def test_a_reply_is_documented_as_202_with_the_message_and_the_idempotency_heade
     body_ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     body = schema["components"]["schemas"][body_ref.rsplit("/", 1)[1]]
     assert set(body["properties"]) == {"text", "quick_replies", "buttons", "custom_profile_id", "media_id"}
+    assert "Left out: the member's default" in body["properties"]["custom_profile_id"]["description"]
 
 
 def test_media_upload_is_documented_as_multipart_with_a_file(schema):

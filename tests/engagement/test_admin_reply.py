@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
-from engagement.models import BotRule, CustomProfile, Message, SyncState
+from engagement.models import BotRule, Conversation, CustomProfile, Message, SyncState
 from sandbox.models import SandboxTweet
 from sandbox.services import customer_tweet
 from tests.engagement.conftest import subscribe
-from tests.factories import ConversationFactory, MessageFactory, TwitterAccountFactory
+from tests.factories import ConversationFactory, MessageFactory, TwitterAccountFactory, UserFactory
 from tests.helpers import wait_until
 
 
@@ -48,6 +50,30 @@ def test_an_agent_reads_the_thread_and_replies_as_their_default_profile(client, 
     assert sent.quick_replies == [{"label": "Thanks", "metadata": "thanks"}]
 
 
+def idempotency_key(page) -> str:
+    return re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page.text).group(1)
+
+
+@pytest.mark.django_db
+def test_the_reply_form_sent_twice_queues_one_message(client, bob, ours):
+    client.force_login(bob)
+    key = idempotency_key(client.get(change_url(ours)))
+    for _ in range(2):  # a double click, or the form sent again after going back
+        response = client.post(reply_url(ours), {"text": "On its way!", "idempotency_key": key})
+        assert response.status_code == 302
+    assert Message.objects.filter(direction="outbound").count() == 1
+
+
+@pytest.mark.django_db
+def test_each_showing_of_the_reply_form_carries_a_new_key(client, bob, ours):
+    client.force_login(bob)
+    first, second = (idempotency_key(client.get(change_url(ours))) for _ in range(2))
+    client.post(reply_url(ours), {"text": "One", "idempotency_key": first})
+    client.post(reply_url(ours), {"text": "Two", "idempotency_key": second})
+    assert first != second
+    assert sorted(Message.objects.filter(direction="outbound").values_list("text", flat=True)) == ["One", "Two"]
+
+
 @pytest.mark.django_db
 def test_a_reply_breaking_twitters_limits_is_refused_and_nothing_queued(client, bob, ours):
     client.force_login(bob)
@@ -65,7 +91,7 @@ def test_the_tweet_this_builder_adds_an_intent_button(client, bob, ours):
     )
     button = Message.objects.get(direction="outbound").buttons[0]
     assert button["label"] == "Share"
-    assert button["url"].startswith("https://twitter.com/intent/tweet?text=I+love+%40acme")
+    assert button["url"] == "https://twitter.com/intent/tweet?text=I%20love%20%40acme"
 
 
 @pytest.mark.django_db
@@ -75,6 +101,52 @@ def test_the_outsider_can_neither_read_nor_answer_our_conversation(client, charl
     assert "private words" not in client.get(change_url(ours), follow=True).text
     assert client.post(reply_url(ours), {"text": "hijack"}).status_code == 404
     assert not Message.objects.filter(direction="outbound").exists()
+
+
+def unread(conversation, count: int):
+    MessageFactory(conversation=conversation, text="Where is my parcel?", external_id="9001")
+    Conversation.objects.filter(pk=conversation.pk).update(unread_count=count)
+
+
+@pytest.mark.django_db
+def test_an_agent_opening_a_conversation_clears_its_unread_count(client, bob, ours):
+    unread(ours, 2)
+    client.force_login(bob)
+    client.get(change_url(ours))
+    ours.refresh_from_db()
+    assert ours.unread_count == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.needs_wire("read_receipts")
+def test_an_agent_opening_a_conversation_reads_it_and_tells_the_customer(
+    client, bob, ours, django_capture_on_commit_callbacks
+):
+    unread(ours, 2)
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.get(change_url(ours)).status_code == 200
+    ours.refresh_from_db()
+    assert (ours.unread_count, ours.brand_last_read_event_id) == (0, "9001")
+    assert len(callbacks) == 1  # the read receipt, sent to Twitter after commit
+
+
+@pytest.mark.django_db
+def test_an_operator_looking_in_leaves_the_conversation_unread(client, ours):
+    unread(ours, 2)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(change_url(ours)).status_code == 200
+    ours.refresh_from_db()
+    assert (ours.unread_count, ours.brand_last_read_event_id) == (2, "")
+
+
+@pytest.mark.django_db
+def test_the_outsider_opening_our_conversation_marks_nothing_read(client, charlie, ours):
+    unread(ours, 2)
+    client.force_login(charlie)
+    client.get(change_url(ours), follow=True)
+    ours.refresh_from_db()
+    assert (ours.unread_count, ours.brand_last_read_event_id) == (2, "")
 
 
 @pytest.mark.django_db

@@ -119,7 +119,13 @@ class ReplyIn(Input):
     text: Text = Field("", description="Up to 10,000 characters (280 for a public reply); optional with media.")
     quick_replies: list[QuickReplyIn] = Field([], description="Up to 20 options.")
     buttons: list[ButtonIn] = Field([], description="Up to 3 links.")
-    custom_profile_id: UUID | None = Field(None, description="A synced custom profile of the conversation's account.")
+    custom_profile_id: UUID | None = Field(
+        None,
+        description=(
+            "A synced custom profile of the conversation's account. Left out: the member's default "
+            "custom profile, when they have one for this account; null: the account itself."
+        ),
+    )
     media_id: UUID | None = Field(None, description="From POST /api/v1/media; used once.")
 
 
