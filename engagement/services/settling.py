@@ -14,6 +14,7 @@ from accounts.services import twitter_account_credentials
 from config.logging import log_context
 from config.queue import enqueue_now
 from engagement.models import Message
+from engagement.services.send_outcomes import KEPT_FAILING, message_retry_later
 from engagement.services.wire import message_delivered_text
 from integrations.twitter import TwitterError, twitter_client
 from integrations.twitter.types import from_epoch_ms
@@ -60,10 +61,11 @@ def messages_sweep() -> dict[str, int]:
 def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
     """Look in ``direct_messages/events/list`` for the account's unknown sends: one found there
     was delivered (it becomes sent with Twitter's id); one not there after the echo's grace
-    period was not, and is queued again. Nothing is re-sent without this check."""
+    period was not, and is queued again after a backoff, or failed once Twitter has kept
+    failing for the give-up window. Nothing is re-sent without this check."""
     account = TwitterAccount.objects.select_related("brand").filter(pk=account_id).first()
     if account is None:
-        return {"sent": 0, "requeued": 0}
+        return {"sent": 0, "requeued": 0, "failed": 0}
     cutoff = timezone.now() - ECHO_GRACE
     unknown = list(
         Message.objects.filter(account=account, status=Message.Status.UNKNOWN, claimed_at__lte=cutoff)
@@ -71,20 +73,20 @@ def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
         .order_by("claimed_at")
     )
     if not unknown or not account.has_tokens:
-        return {"sent": 0, "requeued": 0}
+        return {"sent": 0, "requeued": 0, "failed": 0}
     oldest = min(message.claimed_at for message in unknown) - ECHO_GRACE
     with log_context(brand=account.brand.slug, account=account.screen_name):
         try:
             events = _sent_events_since(account, oldest)
         except TwitterError as error:
             logger.warning("could not settle unknown sends yet: %s", error)
-            return {"sent": 0, "requeued": 0}
+            return {"sent": 0, "requeued": 0, "failed": 0}
         used = set(
             Message.objects.filter(account=account, external_id__in=[e["id"] for e in events]).values_list(
                 "external_id", flat=True
             )
         )
-        sent = requeued = 0
+        sent = requeued = failed = 0
         for message in unknown:
             match = next(
                 (event for event in events if _is_this_message(event, message) and event["id"] not in used), None
@@ -98,13 +100,29 @@ def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
                     error="",
                 )
                 sent += 1
-            else:
-                Message.objects.filter(pk=message.pk, status=Message.Status.UNKNOWN).update(
-                    status=Message.Status.QUEUED, not_before=None, error="", hold_reason=Message.HoldReason.NONE
-                )
+            elif _retry_later(message) == Message.Status.QUEUED:
                 requeued += 1
-        logger.info("settled unknown sends: %d delivered, %d not delivered (queued again)", sent, requeued)
-    return {"sent": sent, "requeued": requeued}
+            else:
+                failed += 1
+        logger.info(
+            "settled unknown sends: %d delivered, %d not delivered (%d queued again, %d failed)",
+            sent,
+            requeued + failed,
+            requeued,
+            failed,
+        )
+    return {"sent": sent, "requeued": requeued, "failed": failed}
+
+
+def _retry_later(message: Message) -> str:
+    """Not delivered: like any passing failure, it waits a backoff before the next try, and
+    fails once Twitter has kept failing for the give-up window."""
+    return message_retry_later(
+        message,
+        from_status=Message.Status.UNKNOWN,
+        note="Twitter gave no answer and the message never arrived; it will be tried again.",
+        given_up=f"{KEPT_FAILING}: it gave no answer and the message never arrived. Retry sends it again.",
+    )
 
 
 def _sent_events_since(account: TwitterAccount, since: object) -> list[dict]:

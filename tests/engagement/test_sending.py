@@ -21,31 +21,11 @@ from integrations.twitter.capabilities import V1_1
 from sandbox.models import SandboxDirectMessage
 from sandbox.services import fault_inject, sandbox_token_issue, user_revoke_app
 from tests.engagement.conftest import subscribe
+from tests.engagement.support import reply, sent_to_twitter, settle_with_sweeps, status
 from tests.helpers import wait_until
 from tests.sandbox.support import PNG_1x1
 
 pytestmark = [pytest.mark.worker]
-
-
-def sent_to_twitter(wired, text: str | None = None) -> int:
-    dms = SandboxDirectMessage.objects.filter(sender=wired.twitter_account, recipient=wired.customer)
-    return dms.filter(text=text).count() if text is not None else dms.count()
-
-
-def status(message: Message) -> str:
-    message.refresh_from_db()
-    return message.status
-
-
-def reply(wired, text: str = "Hello from Acme", **kwargs) -> Message:
-    return conversation_reply(conversation=wired.conversation, author=None, text=text, **kwargs)
-
-
-def settle_with_sweeps(message: Message, wanted: str, *, timeout: float = 20) -> None:
-    """What beat does every few seconds: sweep until the message reaches ``wanted``."""
-    wait_until(
-        lambda: messages_sweep() is not None and status(message) == wanted, timeout=timeout, what=f"status {wanted}"
-    )
 
 
 def test_a_reply_is_sent_once_and_records_twitters_id(wired, celery_worker, alice):

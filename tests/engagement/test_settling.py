@@ -1,0 +1,70 @@
+"""Settling sends whose outcome is unknown: each ends sent exactly once or failed with a
+sentence an agent can act on, and none waits forever. Sandbox-side counts check "once"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from engagement.models import Message
+from engagement.services.replies import message_retry
+from engagement.services.settling import messages_settle_unknown
+from integrations.twitter import http as twitter_http
+from sandbox.services import fault_inject, faults_clear
+from tests.engagement.support import reply, sent_to_twitter, settle_with_sweeps, status
+from tests.factories import MessageFactory
+from tests.helpers import wait_until
+
+
+def unknown_send(wired, text: str = "Did this arrive?", *, attempted_ago: timedelta) -> Message:
+    """A reply whose one attempt got no answer from Twitter ``attempted_ago``."""
+    attempted_at = timezone.now() - attempted_ago
+    return MessageFactory(
+        conversation=wired.conversation,
+        direction=Message.Direction.OUTBOUND,
+        origin=Message.Origin.AGENT,
+        status=Message.Status.UNKNOWN,
+        external_id=None,
+        text=text,
+        attempts=1,
+        first_attempt_at=attempted_at,
+        claimed_at=attempted_at,
+    )
+
+
+def test_an_unknown_send_found_missing_waits_a_backoff_before_it_goes_again(wired):
+    message = unknown_send(wired, attempted_ago=timedelta(minutes=2))
+    messages_settle_unknown(account_id=wired.account.pk)
+    message.refresh_from_db()
+    assert (message.status, message.hold_reason) == ("queued", "backoff")
+    assert message.not_before > timezone.now()
+    assert "never arrived" in message.error
+
+
+@pytest.mark.worker
+def test_a_send_that_keeps_timing_out_fails_after_ten_minutes_and_retry_sends_it(wired, celery_worker, monkeypatch):
+    monkeypatch.setattr(twitter_http, "READ_TIMEOUT", 0.3)
+    fault_inject(
+        endpoint="POST direct_messages/events/new",
+        count=100,
+        status=503,
+        code=130,
+        message="Over capacity",
+        delay_seconds=1.0,
+    )
+    message = reply(wired, "Anyone there?")
+    wait_until(lambda: status(message) == "unknown", what="the timed-out send")
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        settle_with_sweeps(message, "failed")
+    message.refresh_from_db()
+    assert message.error.startswith("Twitter kept failing for 10 minutes")
+    assert "never arrived" in message.error
+    assert sent_to_twitter(wired) == 0
+    faults_clear()
+    monkeypatch.undo()
+    message_retry(message=message)
+    wait_until(lambda: status(message) == "sent", what="the retried send")
+    assert sent_to_twitter(wired, "Anyone there?") == 1
