@@ -13,7 +13,9 @@ from engagement.models import Message
 from engagement.services.replies import message_retry
 from engagement.services.settling import messages_settle_unknown
 from integrations.twitter import http as twitter_http
+from sandbox.models import SandboxDirectMessage
 from sandbox.services import fault_inject, faults_clear
+from sandbox.wire import TWITTER_WEB_APP_ID
 from tests.engagement.support import reply, sent_to_twitter, settle_with_sweeps, status
 from tests.factories import MessageFactory
 from tests.helpers import wait_until
@@ -32,6 +34,20 @@ def unknown_send(wired, text: str = "Did this arrive?", *, attempted_ago: timede
         attempts=1,
         first_attempt_at=attempted_at,
         claimed_at=attempted_at,
+    )
+
+
+def customer_wrote(wired, count: int) -> None:
+    """The customer sent ``count`` Direct Messages just now: a busy account's recent history."""
+    SandboxDirectMessage.objects.bulk_create(
+        SandboxDirectMessage(
+            sender=wired.customer,
+            recipient=wired.twitter_account,
+            text=f"message {n}",
+            message_data={},
+            source_app_id=TWITTER_WEB_APP_ID,
+        )
+        for n in range(count)
     )
 
 
@@ -68,3 +84,30 @@ def test_a_send_that_keeps_timing_out_fails_after_ten_minutes_and_retry_sends_it
     message_retry(message=message)
     wait_until(lambda: status(message) == "sent", what="the retried send")
     assert sent_to_twitter(wired, "Anyone there?") == 1
+
+
+def test_an_unknown_send_older_than_the_pages_read_stays_unknown_and_is_not_sent_again(wired):
+    message = unknown_send(wired, attempted_ago=timedelta(minutes=3))
+    customer_wrote(wired, 510)  # more than the ten pages of 50 that settling reads
+    messages_settle_unknown(account_id=wired.account.pk)
+    assert status(message) == "unknown"  # looked for again later; never queued blindly
+
+
+def test_an_unknown_send_that_cannot_be_confirmed_fails_after_ten_minutes_saying_so(wired):
+    message = unknown_send(wired, attempted_ago=timedelta(minutes=11))
+    customer_wrote(wired, 510)
+    messages_settle_unknown(account_id=wired.account.pk)
+    message.refresh_from_db()
+    assert message.status == "failed"
+    assert message.error.startswith("Delivery could not be confirmed")
+    assert "before pressing Retry" in message.error
+
+
+def test_an_unknown_send_of_an_account_without_a_token_fails_after_ten_minutes_saying_so(wired):
+    message = unknown_send(wired, attempted_ago=timedelta(minutes=11))
+    wired.account.access_token = ""
+    wired.account.save()
+    messages_settle_unknown(account_id=wired.account.pk)
+    message.refresh_from_db()
+    assert message.status == "failed"
+    assert message.error.startswith("Delivery could not be confirmed")
