@@ -27,6 +27,10 @@ GIVE_UP_AFTER = timedelta(minutes=10)  # passing failures are retried this long,
 BACKOFF_FIRST_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 300.0
 KEPT_FAILING = f"Twitter kept failing for {GIVE_UP_AFTER.seconds // 60} minutes"
+POSTED_EARLIER = (
+    "Posted by an earlier attempt whose answer never came back: Twitter refused a second copy as a duplicate "
+    "(code 187)."
+)
 
 UNSENT = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNKNOWN)
 
@@ -117,9 +121,20 @@ def message_retry_later(
     return message_wait(message, until=until, reason=Message.HoldReason.BACKOFF, note=note, from_status=from_status)
 
 
+def message_record_posted_earlier(message: Message) -> str:
+    """Twitter refused this Tweet as a duplicate of one it already has: the earlier attempt,
+    whose answer never came back, went out. The agent is told so; there is no id to record."""
+    Message.objects.filter(pk=message.pk, status__in=UNSENT).update(
+        **{**_sent_values(timezone.now()), "error": POSTED_EARLIER}
+    )
+    logger.info("tweet was posted by an earlier attempt (Twitter refused the copy as a duplicate)")
+    message_send_next_in_conversation(message)
+    return Message.Status.SENT
+
+
 def message_record_unknown(message: Message, note: str) -> str:
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-        status=Message.Status.UNKNOWN, error=f"{note} Checking whether it was delivered."
+        status=Message.Status.UNKNOWN, maybe_sent=True, error=f"{note} Checking whether it was delivered."
     )
     logger.warning("message outcome unknown: %s", note)
     return Message.Status.UNKNOWN

@@ -5,7 +5,8 @@ The row is the schedule: a message waits as ``queued`` with ``not_before`` and a
 is due. A send is claimed with one conditional UPDATE, so redelivered tasks, two workers and
 the sweep meet there and only one proceeds. A message whose outcome is unknown (the worker
 died, or Twitter did not answer in time) is settled by its echo or by looking at
-``direct_messages/events/list``; it is never re-sent blindly.
+``direct_messages/events/list``; it is never re-sent blindly. A Tweet is not in that list: it
+is posted again, and Twitter's refusal of a duplicate (187) says the first one went out.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from engagement.services.send_outcomes import (
     UNSENT,
     message_fail,
     message_hold_for_reauth,
+    message_record_posted_earlier,
     message_record_sent,
     message_record_unknown,
     message_retry_later,
@@ -35,6 +37,7 @@ from engagement.services.send_outcomes import (
 )
 from integrations.twitter import (
     AuthenticationFailed,
+    Conflict,
     RateLimited,
     Retryable,
     TransportError,
@@ -124,6 +127,8 @@ def message_send(*, message_id: int) -> str | None:
                 twitter_account_mark_needs_reauth(account=account, reason=explain(error), wipe_tokens=True)
                 return message_hold_for_reauth(message)
             return _fail(message, error)
+        except Conflict as error:
+            return _refused_as_duplicate(message, error)
         except TwitterError as error:
             return _fail(message, error)
         return message_record_sent(message, external_id=external_id, sent_at=sent_at)
@@ -194,6 +199,14 @@ def _backoff(message: Message, error: TwitterError) -> str:
     return message_retry_later(
         message, note=explain(error), given_up=f"{KEPT_FAILING}: {explain(error)}", error_code=error.code
     )
+
+
+def _refused_as_duplicate(message: Message, error: Conflict) -> str:
+    """Posting a Tweet whose earlier attempt got no answer is safe only because Twitter refuses
+    an identical status (187, twitter-api.md §10.1): that refusal means the first one is live."""
+    if error.code == 187 and message.maybe_sent and message.conversation.kind == Conversation.Kind.MENTION:
+        return message_record_posted_earlier(message)
+    return _fail(message, error)
 
 
 def _fail(message: Message, error: TwitterError) -> str:

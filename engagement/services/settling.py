@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import TwitterAccount
 from config.logging import log_context
 from config.queue import enqueue_now
-from engagement.models import Message
+from engagement.models import Conversation, Message
 from engagement.services.send_outcomes import (
     GIVE_UP_AFTER,
     KEPT_FAILING,
@@ -43,7 +43,9 @@ def messages_sweep() -> dict[str, int]:
 
     now = timezone.now()
     stale = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=now - STALE_SENDING).update(
-        status=Message.Status.UNKNOWN, error="The send was interrupted. Checking whether it was delivered."
+        status=Message.Status.UNKNOWN,
+        maybe_sent=True,
+        error="The send was interrupted. Checking whether it was delivered.",
     )
     due = (
         Message.objects.filter(status=Message.Status.QUEUED, direction=Message.Direction.OUTBOUND)
@@ -68,7 +70,8 @@ def messages_sweep() -> dict[str, int]:
 
 
 def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
-    """Look in ``direct_messages/events/list`` for the account's unknown sends: one found there
+    """Look in ``direct_messages/events/list`` for the account's unknown Direct Messages (an
+    unknown Tweet is posted again, see ``_post_again``): one found there
     was delivered (it becomes sent with Twitter's id); one missing from a listing that reached
     back past its attempt was not, and is queued again after a backoff (failed once Twitter
     has kept failing for the give-up window). When the listing could not reach that far, or
@@ -79,11 +82,16 @@ def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
     unknown = _unknown_sends(account) if account is not None else []
     if not unknown:
         return outcomes
+    tweets = [message for message in unknown if message.conversation.kind == Conversation.Kind.MENTION]
+    direct_messages = [message for message in unknown if message not in tweets]
     with log_context(brand=account.brand.slug, account=account.screen_name):
-        listing = _listing(account, since=min(message.claimed_at for message in unknown))
-        taken = _ids_already_recorded(account, listing)
-        for message in unknown:
-            outcomes[_settle(message, listing, taken)] += 1
+        for tweet in tweets:
+            outcomes[_post_again(tweet)] += 1
+        if direct_messages:
+            listing = _listing(account, since=min(message.claimed_at for message in direct_messages))
+            taken = _ids_already_recorded(account, listing)
+            for message in direct_messages:
+                outcomes[_settle(message, listing, taken)] += 1
         logger.info(
             "settled unknown sends: %(sent)d delivered, %(requeued)d queued again, %(failed)d failed, "
             "%(unsettled)d still unknown",
@@ -142,6 +150,22 @@ def _retry_later(message: Message) -> str:
         note="Twitter gave no answer and the message never arrived; it will be tried again.",
         given_up=f"{KEPT_FAILING}: it gave no answer and the message never arrived. Retry sends it again.",
     )
+
+
+def _post_again(message: Message) -> str:
+    """events/list holds Direct Messages only, so an unknown Tweet is posted again (after a
+    backoff): Twitter refuses an identical status, and sending reads that as the first one
+    having gone out. Retry stays safe after the give-up window for the same reason."""
+    outcome = message_retry_later(
+        message,
+        from_status=Message.Status.UNKNOWN,
+        note="Twitter gave no answer; the Tweet will be posted again unless Twitter already has it.",
+        given_up=(
+            f"{KEPT_FAILING} and never confirmed the Tweet. Retry is safe: if the Tweet did go out, Twitter "
+            "refuses the copy and it shows as sent."
+        ),
+    )
+    return "requeued" if outcome == Message.Status.QUEUED else "failed"
 
 
 def _undetermined(message: Message) -> str:

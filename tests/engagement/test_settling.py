@@ -13,7 +13,7 @@ from engagement.models import Message
 from engagement.services.replies import message_retry
 from engagement.services.settling import messages_settle_unknown
 from integrations.twitter import http as twitter_http
-from sandbox.models import SandboxDirectMessage
+from sandbox.models import SandboxDirectMessage, SandboxTweet
 from sandbox.services import fault_inject, faults_clear
 from sandbox.wire import TWITTER_WEB_APP_ID
 from tests.engagement.support import reply, sent_to_twitter, settle_with_sweeps, status
@@ -49,6 +49,10 @@ def customer_wrote(wired, count: int) -> None:
         )
         for n in range(count)
     )
+
+
+def tweets_posted(wired) -> int:
+    return SandboxTweet.objects.filter(author=wired.twitter_account).count()
 
 
 def test_an_unknown_send_found_missing_waits_a_backoff_before_it_goes_again(wired):
@@ -111,3 +115,50 @@ def test_an_unknown_send_of_an_account_without_a_token_fails_after_ten_minutes_s
     message.refresh_from_db()
     assert message.status == "failed"
     assert message.error.startswith("Delivery could not be confirmed")
+
+
+@pytest.mark.worker
+def test_a_tweet_that_timed_out_but_went_out_is_not_posted_twice_and_shows_sent(wired, celery_worker, monkeypatch):
+    wired.conversation.kind = "mention"
+    wired.conversation.save()
+    monkeypatch.setattr(twitter_http, "READ_TIMEOUT", 0.3)
+    fault_inject(endpoint="POST statuses/update", status=None, delay_seconds=1.0)  # slow, but it posts
+    message = reply(wired, "We are on it!")
+    wait_until(lambda: status(message) == "unknown", what="the timed-out Tweet")
+    wait_until(lambda: tweets_posted(wired) == 1, what="the slow Tweet to land on Twitter")
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        settle_with_sweeps(message, "sent")
+    assert tweets_posted(wired) == 1
+    assert "earlier attempt" in message.error
+
+
+@pytest.mark.worker
+def test_a_tweet_that_timed_out_and_never_went_out_is_posted_once(wired, celery_worker, monkeypatch):
+    wired.conversation.kind = "mention"
+    wired.conversation.save()
+    monkeypatch.setattr(twitter_http, "READ_TIMEOUT", 0.3)
+    fault_inject(endpoint="POST statuses/update", status=503, code=130, message="Over capacity", delay_seconds=1.0)
+    message = reply(wired, "We are on it!")
+    wait_until(lambda: status(message) == "unknown", what="the timed-out Tweet")
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        settle_with_sweeps(message, "sent")
+    assert tweets_posted(wired) == 1
+    assert message.external_id == str(SandboxTweet.objects.get().id)
+
+
+@pytest.mark.worker
+def test_a_tweet_left_by_a_dead_worker_after_it_went_out_is_not_posted_twice(wired, celery_worker):
+    wired.conversation.kind = "mention"
+    wired.conversation.save()
+    message = reply(wired, "Was I posted?")
+    wait_until(lambda: status(message) == "sent", what="the Tweet")
+    # A worker died after Twitter posted it and before recording: the row still says sending.
+    Message.objects.filter(pk=message.pk).update(
+        status="sending", external_id=None, claimed_at=timezone.now() - timedelta(minutes=5)
+    )
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        settle_with_sweeps(message, "sent")
+    assert tweets_posted(wired) == 1
+    assert "earlier attempt" in message.error
