@@ -3,7 +3,8 @@
 The row is the schedule: a message waits as ``queued`` with ``not_before`` and a
 ``hold_reason`` (rate limit, backoff, an account to re-authorise), and a sweep enqueues what
 is due. A send is claimed with one conditional UPDATE, so redelivered tasks, two workers and
-the sweep meet there and only one proceeds. A message whose outcome is unknown (the worker
+the sweep meet there and only one proceeds; a slow media upload renews the claim, and Twitter
+is called only on a claim proven still ours (send_claims.py). A message whose outcome is unknown (the worker
 died, or Twitter did not answer in time) is settled by its echo or by looking at
 ``direct_messages/events/list``; it is never re-sent blindly. A Tweet is not in that list: it
 is posted again, and Twitter's refusal of a duplicate (187) says the first one went out.
@@ -13,20 +14,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import TwitterAccount
 from accounts.services import twitter_account_credentials, twitter_account_mark_needs_reauth
-from config.compiled import CompiledQuery, CompiledUpdate
+from config.compiled import CompiledQuery
 from config.logging import log_context
 from engagement.models import Attachment, Conversation, Message
+from engagement.services.send_claims import ClaimLost, send_claim, send_claim_renew
 from engagement.services.send_outcomes import (
     KEPT_FAILING,
-    UNSENT,
     message_fail,
     message_hold_for_reauth,
     message_record_posted_earlier,
@@ -53,37 +51,6 @@ RATE_LIMIT_FALLBACK = timedelta(minutes=15)  # when a 429 carries no reset time
 MEDIA_USABLE_FOR = timedelta(hours=23)  # Twitter allows 24 h between upload and use
 
 
-def _build_claim(message_id: int, now: datetime) -> tuple[QuerySet, dict[str, Any]]:
-    earlier = Message.objects.filter(
-        conversation_id=OuterRef("conversation_id"),
-        direction=Message.Direction.OUTBOUND,
-        status__in=UNSENT,
-        pk__lt=OuterRef("pk"),
-    )
-    due = (
-        Message.objects.filter(pk=message_id, status=Message.Status.QUEUED, direction=Message.Direction.OUTBOUND)
-        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        .exclude(hold_reason=Message.HoldReason.NEEDS_REAUTH)
-        .exclude(Exists(earlier))
-    )
-    return due, {
-        "status": Message.Status.SENDING,
-        "attempts": F("attempts") + 1,
-        "claimed_at": now,
-        "first_attempt_at": Coalesce("first_attempt_at", now),
-    }
-
-
-# Compiled once: building this statement cost ten times what running it does.
-_CLAIM = CompiledUpdate(Message, _build_claim, message_id=int, now=datetime)
-
-
-def _claim(message_id: int, now: datetime) -> bool:
-    """queued → sending, if due, not held, and no earlier reply of its conversation is still
-    on its way (replies reach the customer in the order they were written)."""
-    return _CLAIM.execute(message_id=message_id, now=now) == 1
-
-
 _TO_SEND = CompiledQuery(
     Message,
     lambda message_id: Message.objects.select_related(
@@ -96,7 +63,7 @@ _TO_SEND = CompiledQuery(
 def message_send(*, message_id: int) -> str | None:
     """Send one queued message if it is due. Returns its status afterwards (None: not claimed)."""
     now = timezone.now()
-    if not _claim(message_id, now):
+    if not send_claim(message_id=message_id, now=now):
         return None
     message = _TO_SEND.first_object(message_id=message_id)
     if message is None:
@@ -109,6 +76,9 @@ def message_send(*, message_id: int) -> str | None:
             return message_hold_for_reauth(message)
         try:
             external_id, sent_at = _deliver(message, account)
+        except ClaimLost as lost:
+            logger.warning("send left to its new worker before reaching Twitter: %s", lost)
+            return None
         except RateLimited as error:
             return message_wait(
                 message,
@@ -138,6 +108,7 @@ def _deliver(message: Message, account: TwitterAccount) -> tuple[str, datetime |
     client = twitter_client()
     credentials = twitter_account_credentials(account)
     if message.conversation.kind == Conversation.Kind.MENTION:
+        send_claim_renew(message=message)  # the point of no return: only on a claim still ours
         tweet = client.status_update(
             credentials,
             text=message.text,
@@ -148,13 +119,15 @@ def _deliver(message: Message, account: TwitterAccount) -> tuple[str, datetime |
     from engagement.forms import buttons_from_json, quick_replies_from_json
 
     profile = message.custom_profile
+    media_id = _media_id(message, credentials, client)
+    send_claim_renew(message=message)  # the point of no return: only on a claim still ours
     sent = client.dm_send(
         credentials,
         recipient_id=message.conversation.contact.twitter_user_id,
         text=message.text,
         quick_replies=quick_replies_from_json(message.quick_replies),
         buttons=buttons_from_json(message.buttons),
-        media_id=_media_id(message, credentials, client),
+        media_id=media_id,
         custom_profile_id=profile.twitter_id if profile is not None and profile.twitter_id else None,
         signature=profile.name if profile is not None else "",
     )
@@ -188,6 +161,9 @@ def _media_id(message: Message, credentials: object, client: object) -> str | No
             content=content,
             media_type=attachment.content_type,
             category=media_category_for(attachment.content_type),
+            # Each step renews the claim, so an upload that outlasts STALE_SENDING keeps its
+            # send; a worker whose claim was taken stops here instead of sending it twice.
+            progress=lambda: send_claim_renew(message=message),
         )
     attachment.twitter_media_id = uploaded.media_id
     attachment.twitter_media_expires_at = timezone.now() + MEDIA_USABLE_FOR

@@ -13,6 +13,7 @@ from accounts.models import TwitterAccount
 from config.logging import log_context
 from config.queue import enqueue_now
 from engagement.models import Conversation, Message
+from engagement.services.send_claims import STALE_SENDING
 from engagement.services.send_outcomes import (
     GIVE_UP_AFTER,
     KEPT_FAILING,
@@ -26,7 +27,6 @@ from integrations.twitter.types import from_epoch_ms
 
 logger = logging.getLogger(__name__)
 
-STALE_SENDING = timedelta(minutes=2)  # a worker holding a send this long has died
 ECHO_GRACE = timedelta(minutes=1)  # the echo usually settles an unknown send before this
 SETTLE_EVERY = timedelta(minutes=2)  # events/list allows 15 calls per 15 minutes per account
 SWEEP_BATCH = 500
