@@ -23,17 +23,21 @@ CLOCK_SKEW = timedelta(minutes=1)  # Twitter's clock and ours may disagree this 
 
 @dataclass(frozen=True)
 class SentEvents:
-    """The account's own ``message_create`` events since a moment, newest first."""
+    """The account's own ``message_create`` events, newest first, back to ``read_back_to``."""
 
     events: list[dict]
-    # True when the listing reached events older than that moment, or the end of the list:
-    # then a send that is not here was not delivered. False when the page cap came first.
-    complete: bool
+    # Nothing older was read: a send attempted after it and not among ``events`` was not
+    # delivered; one attempted before it may be further down the list.
+    read_back_to: datetime
 
     def find(self, message: Message, *, taken: set[str]) -> dict | None:
         """The event that is this message (same person, same text, not before its attempt),
         other than those already matched to another message."""
         return next((e for e in self.events if e["id"] not in taken and _is_this_message(e, message)), None)
+
+    def covers(self, message: Message) -> bool:
+        """Whether this message, if delivered, would be among ``events``."""
+        return self.read_back_to <= message.claimed_at - CLOCK_SKEW
 
 
 def sent_events_since(account: TwitterAccount, since: datetime) -> SentEvents:
@@ -42,22 +46,23 @@ def sent_events_since(account: TwitterAccount, since: datetime) -> SentEvents:
     client = twitter_client()
     credentials = twitter_account_credentials(account)
     since -= CLOCK_SKEW
-    # The end of the list only proves absence for a moment within the 30 days it covers.
-    end_is_proof = since > timezone.now() - LISTED_FOR
     events: list[dict] = []
+    oldest_read = timezone.now()
     cursor = None
     for _ in range(PAGES_AT_MOST):
         page = client.dm_list(credentials, cursor=cursor)
         for event in page.events:
             created = from_epoch_ms(event.get("created_timestamp"))
             if created is not None and created < since:
-                return SentEvents(events, complete=True)
+                return SentEvents(events, read_back_to=since)
+            oldest_read = min(oldest_read, created or oldest_read)
             if str((event.get("message_create") or {}).get("sender_id")) == account.twitter_user_id:
                 events.append(event)
         if not page.next_cursor:
-            return SentEvents(events, complete=end_is_proof)
+            # The end of the list: it holds the last 30 days, all of them read.
+            return SentEvents(events, read_back_to=timezone.now() - LISTED_FOR)
         cursor = page.next_cursor
-    return SentEvents(events, complete=False)
+    return SentEvents(events, read_back_to=oldest_read)
 
 
 def _is_this_message(event: dict, message: Message) -> bool:

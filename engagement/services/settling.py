@@ -70,13 +70,14 @@ def messages_sweep() -> dict[str, int]:
 
 
 def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
-    """Look in ``direct_messages/events/list`` for the account's unknown Direct Messages (an
-    unknown Tweet is posted again, see ``_post_again``): one found there
-    was delivered (it becomes sent with Twitter's id); one missing from a listing that reached
-    back past its attempt was not, and is queued again after a backoff (failed once Twitter
-    has kept failing for the give-up window). When the listing could not reach that far, or
-    could not be read, the send stays unknown and is looked for again; past the give-up window
-    it fails, saying delivery could not be confirmed. Nothing is re-sent without this check."""
+    """Look in ``direct_messages/events/list`` for the account's unknown Direct Messages.
+
+    One found there was delivered: it becomes sent with Twitter's id. One missing from a
+    listing that reached back past its attempt was not: it is queued again after a backoff
+    (failed once Twitter has kept failing for the give-up window). When the listing could not
+    reach that far, or could not be read, the send stays unknown and is looked for again; past
+    the give-up window it fails, saying delivery could not be confirmed. Nothing is re-sent
+    without this check. (An unknown Tweet is not in that list; see ``_post_again``.)"""
     outcomes = dict.fromkeys(("sent", "requeued", "failed", "unsettled"), 0)
     account = TwitterAccount.objects.select_related("brand").filter(pk=account_id).first()
     unknown = _unknown_sends(account) if account is not None else []
@@ -136,20 +137,21 @@ def _settle(message: Message, listing: SentEvents | None, taken: set[str]) -> st
         sent_at = from_epoch_ms(match.get("created_timestamp"))
         message_record_sent(message, external_id=match["id"], sent_at=sent_at)
         return "sent"
-    if listing is not None and listing.complete:
-        return "requeued" if _retry_later(message) == Message.Status.QUEUED else "failed"
+    if listing is not None and listing.covers(message):
+        return _send_again(message)
     return _undetermined(message)
 
 
-def _retry_later(message: Message) -> str:
+def _send_again(message: Message) -> str:
     """Not delivered: like any passing failure, it waits a backoff before the next try, and
     fails once Twitter has kept failing for the give-up window."""
-    return message_retry_later(
+    outcome = message_retry_later(
         message,
         from_status=Message.Status.UNKNOWN,
         note="Twitter gave no answer and the message never arrived; it will be tried again.",
         given_up=f"{KEPT_FAILING}: it gave no answer and the message never arrived. Retry sends it again.",
     )
+    return "requeued" if outcome == Message.Status.QUEUED else "failed"
 
 
 def _post_again(message: Message) -> str:
