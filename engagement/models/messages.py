@@ -69,7 +69,12 @@ class Message(models.Model):
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     first_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it to send.")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last took it to send, or proved it still held it."
+    )
+    maybe_sent = models.BooleanField(
+        default=False, help_text="An earlier attempt got no answer from Twitter and may have gone out."
+    )
     initiated_via = models.JSONField(null=True, blank=True)
     source_app_id = models.CharField(max_length=32, blank=True)
     in_reply_to_tweet_id = models.CharField(max_length=32, blank=True)

@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import TwitterAccount
-from accounts.services import twitter_account_credentials
 from config.logging import log_context
 from config.queue import enqueue_now
-from engagement.models import Message
-from engagement.services.wire import message_delivered_text
-from integrations.twitter import TwitterError, twitter_client
+from engagement.models import Conversation, Message
+from engagement.services.send_claims import STALE_SENDING
+from engagement.services.send_outcomes import (
+    GIVE_UP_AFTER,
+    KEPT_FAILING,
+    message_fail,
+    message_record_sent,
+    message_retry_later,
+)
+from engagement.services.sent_events import SentEvents, sent_events_since
+from integrations.twitter import TwitterError
 from integrations.twitter.types import from_epoch_ms
 
 logger = logging.getLogger(__name__)
 
-STALE_SENDING = timedelta(minutes=2)  # a worker holding a send this long has died
 ECHO_GRACE = timedelta(minutes=1)  # the echo usually settles an unknown send before this
 SETTLE_EVERY = timedelta(minutes=2)  # events/list allows 15 calls per 15 minutes per account
 SWEEP_BATCH = 500
+UNCONFIRMED = (
+    "Delivery could not be confirmed: Twitter gave no answer, and the message could not be found among the "
+    "account's recent Direct Messages. Check the conversation on Twitter before pressing Retry, which sends it again."
+)
 
 
 def messages_sweep() -> dict[str, int]:
@@ -33,7 +43,9 @@ def messages_sweep() -> dict[str, int]:
 
     now = timezone.now()
     stale = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=now - STALE_SENDING).update(
-        status=Message.Status.UNKNOWN, error="The send was interrupted. Checking whether it was delivered."
+        status=Message.Status.UNKNOWN,
+        maybe_sent=True,
+        error="The send was interrupted. Checking whether it was delivered.",
     )
     due = (
         Message.objects.filter(status=Message.Status.QUEUED, direction=Message.Direction.OUTBOUND)
@@ -58,75 +70,110 @@ def messages_sweep() -> dict[str, int]:
 
 
 def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
-    """Look in ``direct_messages/events/list`` for the account's unknown sends: one found there
-    was delivered (it becomes sent with Twitter's id); one not there after the echo's grace
-    period was not, and is queued again. Nothing is re-sent without this check."""
+    """Look in ``direct_messages/events/list`` for the account's unknown Direct Messages.
+
+    One found there was delivered: it becomes sent with Twitter's id. One missing from a
+    listing that reached back past its attempt was not: it is queued again after a backoff
+    (failed once Twitter has kept failing for the give-up window). When the listing could not
+    reach that far, or could not be read, the send stays unknown and is looked for again; past
+    the give-up window it fails, saying delivery could not be confirmed. Nothing is re-sent
+    without this check. (An unknown Tweet is not in that list; see ``_post_again``.)"""
+    outcomes = dict.fromkeys(("sent", "requeued", "failed", "unsettled"), 0)
     account = TwitterAccount.objects.select_related("brand").filter(pk=account_id).first()
-    if account is None:
-        return {"sent": 0, "requeued": 0}
-    cutoff = timezone.now() - ECHO_GRACE
-    unknown = list(
-        Message.objects.filter(account=account, status=Message.Status.UNKNOWN, claimed_at__lte=cutoff)
-        .select_related("conversation__contact")
+    unknown = _unknown_sends(account) if account is not None else []
+    if not unknown:
+        return outcomes
+    tweets = [message for message in unknown if message.conversation.kind == Conversation.Kind.MENTION]
+    direct_messages = [message for message in unknown if message not in tweets]
+    with log_context(brand=account.brand.slug, account=account.screen_name):
+        for tweet in tweets:
+            outcomes[_post_again(tweet)] += 1
+        if direct_messages:
+            listing = _listing(account, since=min(message.claimed_at for message in direct_messages))
+            taken = _ids_already_recorded(account, listing)
+            for message in direct_messages:
+                outcomes[_settle(message, listing, taken)] += 1
+        logger.info(
+            "settled unknown sends: %(sent)d delivered, %(requeued)d queued again, %(failed)d failed, "
+            "%(unsettled)d still unknown",
+            outcomes,
+        )
+    return outcomes
+
+
+def _unknown_sends(account: TwitterAccount) -> list[Message]:
+    """Unknown for longer than the echo usually takes to settle them."""
+    return list(
+        Message.objects.filter(
+            account=account, status=Message.Status.UNKNOWN, claimed_at__lte=timezone.now() - ECHO_GRACE
+        )
+        .select_related("account", "conversation__contact", "custom_profile")
         .order_by("claimed_at")
     )
-    if not unknown or not account.has_tokens:
-        return {"sent": 0, "requeued": 0}
-    oldest = min(message.claimed_at for message in unknown) - ECHO_GRACE
-    with log_context(brand=account.brand.slug, account=account.screen_name):
-        try:
-            events = _sent_events_since(account, oldest)
-        except TwitterError as error:
-            logger.warning("could not settle unknown sends yet: %s", error)
-            return {"sent": 0, "requeued": 0}
-        used = set(
-            Message.objects.filter(account=account, external_id__in=[e["id"] for e in events]).values_list(
-                "external_id", flat=True
-            )
-        )
-        sent = requeued = 0
-        for message in unknown:
-            match = next(
-                (event for event in events if _is_this_message(event, message) and event["id"] not in used), None
-            )
-            if match is not None:
-                used.add(match["id"])
-                Message.objects.filter(pk=message.pk, status=Message.Status.UNKNOWN).update(
-                    status=Message.Status.SENT,
-                    external_id=match["id"],
-                    sent_at=from_epoch_ms(match.get("created_timestamp")) or timezone.now(),
-                    error="",
-                )
-                sent += 1
-            else:
-                Message.objects.filter(pk=message.pk, status=Message.Status.UNKNOWN).update(
-                    status=Message.Status.QUEUED, not_before=None, error="", hold_reason=Message.HoldReason.NONE
-                )
-                requeued += 1
-        logger.info("settled unknown sends: %d delivered, %d not delivered (queued again)", sent, requeued)
-    return {"sent": sent, "requeued": requeued}
 
 
-def _sent_events_since(account: TwitterAccount, since: object) -> list[dict]:
-    events = []
-    for event, _apps in twitter_client().dm_iter(twitter_account_credentials(account), max_pages=10):
-        created = from_epoch_ms(event.get("created_timestamp"))
-        if created is not None and created < since:
-            break
-        create = event.get("message_create") or {}
-        if str(create.get("sender_id")) == account.twitter_user_id:
-            events.append(event)
-    return events
+def _listing(account: TwitterAccount, *, since: datetime) -> SentEvents | None:
+    """None when it cannot be read now (no token, a rate limit, Twitter failing)."""
+    if not account.has_tokens:
+        return None
+    try:
+        return sent_events_since(account, since)
+    except TwitterError as error:
+        logger.warning("could not settle unknown sends yet: %s", error)
+        return None
 
 
-def _is_this_message(event: dict, message: Message) -> bool:
-    create = event.get("message_create") or {}
-    recipient = str((create.get("target") or {}).get("recipient_id"))
-    text = (create.get("message_data") or {}).get("text", "")
-    created = from_epoch_ms(event.get("created_timestamp"))
-    started = message.claimed_at - ECHO_GRACE
-    return (
-        recipient == message.conversation.contact.twitter_user_id
-        and text == message_delivered_text(message)
-        and (created is None or created >= started)
+def _ids_already_recorded(account: TwitterAccount, listing: SentEvents | None) -> set[str]:
+    if listing is None:
+        return set()
+    ids = [event["id"] for event in listing.events]
+    return set(Message.objects.filter(account=account, external_id__in=ids).values_list("external_id", flat=True))
+
+
+def _settle(message: Message, listing: SentEvents | None, taken: set[str]) -> str:
+    match = listing.find(message, taken=taken) if listing is not None else None
+    if match is not None:
+        taken.add(match["id"])
+        sent_at = from_epoch_ms(match.get("created_timestamp"))
+        message_record_sent(message, external_id=match["id"], sent_at=sent_at)
+        return "sent"
+    if listing is not None and listing.covers(message):
+        return _send_again(message)
+    return _undetermined(message)
+
+
+def _send_again(message: Message) -> str:
+    """Not delivered: like any passing failure, it waits a backoff before the next try, and
+    fails once Twitter has kept failing for the give-up window."""
+    outcome = message_retry_later(
+        message,
+        from_status=Message.Status.UNKNOWN,
+        note="Twitter gave no answer and the message never arrived; it will be tried again.",
+        given_up=f"{KEPT_FAILING}: it gave no answer and the message never arrived. Retry sends it again.",
     )
+    return "requeued" if outcome == Message.Status.QUEUED else "failed"
+
+
+def _post_again(message: Message) -> str:
+    """events/list holds Direct Messages only, so an unknown Tweet is posted again (after a
+    backoff): Twitter refuses an identical status, and sending reads that as the first one
+    having gone out. Retry stays safe after the give-up window for the same reason."""
+    outcome = message_retry_later(
+        message,
+        from_status=Message.Status.UNKNOWN,
+        note="Twitter gave no answer; the Tweet will be posted again unless Twitter already has it.",
+        given_up=(
+            f"{KEPT_FAILING} and never confirmed the Tweet. Retry is safe: if the Tweet did go out, Twitter "
+            "refuses the copy and it shows as sent."
+        ),
+    )
+    return "requeued" if outcome == Message.Status.QUEUED else "failed"
+
+
+def _undetermined(message: Message) -> str:
+    """Neither found nor proven missing: sending it again could give the customer two, so it
+    stays unknown until the give-up window is over, then an agent decides."""
+    if timezone.now() - (message.first_attempt_at or message.claimed_at) <= GIVE_UP_AFTER:
+        return "unsettled"
+    message_fail(message, reason=UNCONFIRMED)
+    return "failed"

@@ -69,7 +69,7 @@ def test_a_worker_killed_mid_send_leaves_the_reply_sent_exactly_once(
     assert stack.message_statuses([TEXT]) == {TEXT: "sending"}
     if not echo:
         # As if the claim were three minutes old: a `sending` row is presumed abandoned after
-        # two (settling.STALE_SENDING). This saves the drill the wait, not the logic.
+        # two (send_claims.STALE_SENDING). This saves the drill the wait, not the logic.
         stack.sql(
             "UPDATE engagement_message SET claimed_at = claimed_at - interval '3 minutes' WHERE text = %s", [TEXT]
         )

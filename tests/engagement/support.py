@@ -1,4 +1,4 @@
-"""Helpers for the welcome message and custom profile tests."""
+"""Helpers for the sending, welcome message and custom profile tests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
+from engagement.models import Message
+from engagement.services.replies import conversation_reply
+from engagement.services.settling import messages_sweep
+from sandbox.models import SandboxDirectMessage
 from tests.helpers import wait_until
 from tests.sandbox.support import PNG_1x1
 
@@ -40,4 +44,26 @@ def settled(model: type[models.Model], pk: int, *, timeout: float = 20) -> model
 def gone(model: type[models.Model], pk: int, *, timeout: float = 20) -> None:
     wait_until(
         lambda: not model._default_manager.filter(pk=pk).exists(), timeout=timeout, what=f"{model.__name__} {pk} to go"
+    )
+
+
+def sent_to_twitter(wired, text: str | None = None) -> int:
+    """How many of the account's DMs to the customer Twitter holds (the "exactly once" count)."""
+    dms = SandboxDirectMessage.objects.filter(sender=wired.twitter_account, recipient=wired.customer)
+    return dms.filter(text=text).count() if text is not None else dms.count()
+
+
+def status(message: Message) -> str:
+    message.refresh_from_db()
+    return message.status
+
+
+def reply(wired, text: str = "Hello from Acme", **kwargs) -> Message:
+    return conversation_reply(conversation=wired.conversation, author=None, text=text, **kwargs)
+
+
+def settle_with_sweeps(message: Message, wanted: str, *, timeout: float = 20) -> None:
+    """What beat does every few seconds: sweep until the message reaches ``wanted``."""
+    wait_until(
+        lambda: messages_sweep() is not None and status(message) == wanted, timeout=timeout, what=f"status {wanted}"
     )

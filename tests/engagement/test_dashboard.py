@@ -354,6 +354,15 @@ def test_notes_are_added(client, bob, conversation):
     assert Note.objects.count() == 1
 
 
+def test_a_tweet_posted_by_an_earlier_attempt_shows_sent_and_says_so(client, bob, conversation):
+    from engagement.services.send_outcomes import POSTED_EARLIER
+
+    MessageFactory(conversation=conversation, direction="outbound", origin="agent", status="sent", error=POSTED_EARLIER)
+    client.force_login(bob)
+    page = client.get(url("conversation", conversation.public_id)).text
+    assert "badge-sent" in page and "Posted by an earlier attempt" in page
+
+
 def test_a_failed_reply_is_retried_from_the_thread(client, bob, conversation):
     failed = MessageFactory(
         conversation=conversation, direction="outbound", origin="agent", status="failed", external_id=None

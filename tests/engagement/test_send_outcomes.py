@@ -16,7 +16,7 @@ def test_a_send_whose_id_its_twin_already_took_from_the_echo_is_recorded_sent(in
     records it: the send is sent all the same, without claiming the id twice."""
     from django.db import transaction
 
-    from engagement.services.sending import _sent
+    from engagement.services.send_outcomes import message_record_sent
 
     twin = MessageFactory(
         direction=Message.Direction.OUTBOUND, origin=Message.Origin.AGENT, status=Message.Status.SENT, external_id="42"
@@ -29,6 +29,6 @@ def test_a_send_whose_id_its_twin_already_took_from_the_echo_is_recorded_sent(in
         external_id=None,
     )
     with transaction.atomic() if in_a_transaction else nullcontext():
-        assert _sent(mine, external_id="42", sent_at=None) == Message.Status.SENT
+        assert message_record_sent(mine, external_id="42", sent_at=None) == Message.Status.SENT
     mine.refresh_from_db()
     assert (mine.status, mine.external_id) == (Message.Status.SENT, None)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from celery.worker import state as worker_state
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -14,38 +15,19 @@ from django.utils import timezone
 from accounts.models import AuditEvent, TwitterAccount
 from engagement.models import Attachment, CustomProfile, Message, SyncState
 from engagement.services.replies import ReplyError, conversation_reply, message_retry
-from engagement.services.settling import messages_sweep
+from engagement.services.sending import message_send
+from engagement.services.settling import messages_settle_unknown, messages_sweep
 from integrations.twitter import http as twitter_http
 from integrations.twitter import twitter_client, wire_capabilities
 from integrations.twitter.capabilities import V1_1
-from sandbox.models import SandboxDirectMessage
+from sandbox.models import SandboxDirectMessage, SandboxFault
 from sandbox.services import fault_inject, sandbox_token_issue, user_revoke_app
 from tests.engagement.conftest import subscribe
+from tests.engagement.support import reply, sent_to_twitter, settle_with_sweeps, status
 from tests.helpers import wait_until
 from tests.sandbox.support import PNG_1x1
 
 pytestmark = [pytest.mark.worker]
-
-
-def sent_to_twitter(wired, text: str | None = None) -> int:
-    dms = SandboxDirectMessage.objects.filter(sender=wired.twitter_account, recipient=wired.customer)
-    return dms.filter(text=text).count() if text is not None else dms.count()
-
-
-def status(message: Message) -> str:
-    message.refresh_from_db()
-    return message.status
-
-
-def reply(wired, text: str = "Hello from Acme", **kwargs) -> Message:
-    return conversation_reply(conversation=wired.conversation, author=None, text=text, **kwargs)
-
-
-def settle_with_sweeps(message: Message, wanted: str, *, timeout: float = 20) -> None:
-    """What beat does every few seconds: sweep until the message reaches ``wanted``."""
-    wait_until(
-        lambda: messages_sweep() is not None and status(message) == wanted, timeout=timeout, what=f"status {wanted}"
-    )
 
 
 def test_a_reply_is_sent_once_and_records_twitters_id(wired, celery_worker, alice):
@@ -228,6 +210,23 @@ def test_a_send_left_by_a_dead_worker_is_checked_not_resent(wired, celery_worker
     with time_machine.travel(timezone.now() + timedelta(minutes=1)):
         settle_with_sweeps(message, "sent")
     assert message.external_id == sent_id
+    assert sent_to_twitter(wired) == 1
+
+
+def test_a_slow_upload_whose_send_the_sweep_took_is_not_sent_by_its_first_worker(wired, celery_worker, private_files):
+    image = Attachment.objects.create(brand=wired.account.brand, kind="photo", content_type="image/png", state="stored")
+    image.file.save("reply.png", ContentFile(PNG_1x1))
+    fault_inject(endpoint="POST media/upload", status=None, delay_seconds=5.0)  # the worker's INIT is slow
+    message = reply(wired, "Here is the photo", attachment=image)
+    wait_until(lambda: not SandboxFault.objects.exists(), what="the upload to be under way")
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        # The upload outlasted the claim: the sweep takes the send, settling finds no DM...
+        messages_sweep()
+        messages_settle_unknown(account_id=wired.account.pk)
+        with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+            # ...and a second worker sends it while the first is still uploading.
+            assert message_send(message_id=message.pk) == "sent"
+            wait_until(lambda: not worker_state.active_requests, what="the first worker to give up")
     assert sent_to_twitter(wired) == 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -28,11 +29,15 @@ class MediaMixin(ClientBase):
         media_type: str,
         category: str,
         shared: bool = False,
+        progress: Callable[[], object] | None = None,
     ) -> UploadedMedia:
         """INIT, APPEND in chunks, FINALIZE, then poll STATUS until processing succeeds.
 
         ``shared`` lets one media id be reused in several DMs (required for welcome messages).
+        ``progress`` is called after every request: an upload can outlast a caller's lease on
+        its work, which it renews there (or stops the upload by raising).
         """
+        step = progress or _nothing
         stream = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
         size = _size_of(stream)
         validate_media(size=size, media_type=media_type, category=category)
@@ -45,13 +50,16 @@ class MediaMixin(ClientBase):
         if shared:
             init["shared"] = "true"
         media_id = self._media_result(self._upload(user, "POST", form=init))["media_id_string"]
+        step()
         segment = 0
         while chunk := stream.read(CHUNK_SIZE):
             form = {"command": "APPEND", "media_id": media_id, "segment_index": segment}
             self._upload(user, "POST", form=form, files={"media": ("blob", chunk, "application/octet-stream")})
+            step()
             segment += 1
         result = self._media_result(self._upload(user, "POST", form={"command": "FINALIZE", "media_id": media_id}))
-        result = self._await_processing(user, media_id, result)
+        step()
+        result = self._await_processing(user, media_id, result, step)
         return UploadedMedia(media_id=media_id, expires_after_secs=result.get("expires_after_secs"), raw=result)
 
     def media_status(self, user: UserCredentials, media_id: str) -> dict[str, Any]:
@@ -80,7 +88,9 @@ class MediaMixin(ClientBase):
             method, self.upload("1.1/media/upload.json"), auth=self.http.oauth1(user), read_timeout=60, **kwargs
         )
 
-    def _await_processing(self, user: UserCredentials, media_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    def _await_processing(
+        self, user: UserCredentials, media_id: str, result: dict[str, Any], step: Callable[[], object]
+    ) -> dict[str, Any]:
         """Videos and GIFs are processed asynchronously; the id is usable once ``succeeded``."""
         deadline = time.monotonic() + MAX_PROCESSING_WAIT_SECONDS
         while (info := result.get("processing_info")) and info.get("state") in {"pending", "in_progress"}:
@@ -88,6 +98,7 @@ class MediaMixin(ClientBase):
                 raise TwitterError(f"Twitter is still processing media {media_id}; try again later")
             time.sleep(min(max(float(info.get("check_after_secs") or 1), 0), 10))
             result = self.media_status(user, media_id)
+            step()
         info = result.get("processing_info") or {}
         if info.get("state") == "failed":
             error = info.get("error") or {}
@@ -95,6 +106,10 @@ class MediaMixin(ClientBase):
                 f"Twitter could not process the media: {error.get('message') or error.get('name') or 'failed'}"
             )
         return result
+
+
+def _nothing() -> None:
+    return None
 
 
 def _size_of(stream: IO[bytes]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from integrations.twitter.errors import Conflict, NotPermitted
 from integrations.twitter.types import Tweet, TwitterUser, UserCredentials
 from integrations.twitter.v2.base import V2Base
 from integrations.twitter.v2.shapes import USER_FIELDS, twitter_user
@@ -37,7 +38,12 @@ class TweetsV2Mixin(V2Base):
             body["reply"] = {"in_reply_to_tweet_id": str(in_reply_to_status_id)}
         if media_ids:
             body["media"] = {"media_ids": [str(media_id) for media_id in media_ids]}
-        data = self.data(self.as_user(user, "POST", "2/tweets", json_body=body))
+        try:
+            data = self.data(self.as_user(user, "POST", "2/tweets", json_body=body))
+        except NotPermitted as error:
+            if _is_duplicate(error):
+                raise Conflict(error.message, code=187, status=error.status, rate_limit=error.rate_limit) from error
+            raise
         return Tweet(id=str(data["id"]), text=data.get("text", text), raw=data)
 
     def users_lookup(
@@ -56,3 +62,10 @@ class TweetsV2Mixin(V2Base):
         """The token's own user. v2 has no e-mail field here, so ``include_email`` adds nothing."""
         response = self.as_user(user, "GET", "2/users/me", params={"user.fields": USER_FIELDS})
         return twitter_user(self.data(response), access_level=response.headers.get("x-access-level", ""))
+
+
+def _is_duplicate(error: NotPermitted) -> bool:
+    """v2 has no error codes: it refuses an identical Tweet with a bare 403 whose detail speaks
+    of duplicate content. Callers act on v1.1's 187 ("Status is a duplicate", §10.1, §11.2),
+    so that is what it becomes: a Tweet whose first attempt got no answer relies on it."""
+    return "duplicate" in error.message.lower()
