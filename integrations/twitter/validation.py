@@ -33,7 +33,14 @@ MEDIA_CATEGORIES: dict[str, tuple[int, frozenset[str]]] = {
     "tweet_gif": (15 * MB, frozenset({"image/gif"})),
     "tweet_video": (512 * MB, frozenset({"video/mp4", "video/quicktime"})),
 }
-_LOOKS_LIKE_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+# twitter-api.md §6.1: a quick-reply label may hold "no URLs" (an error), without saying what
+# counts. Taken here as what Twitter links in text: a scheme, "www.", a domain name with a
+# common generic TLD ("Visit acme.com"), or any domain name followed by a path ("acme.de/help").
+# The sandbox refuses labels by this same rule, so the two cannot disagree.
+_URL_IN_TEXT = re.compile(
+    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|biz|io|co|ly|app|dev)\b|\b[\w-]+\.[a-z]{2,}/",
+    re.IGNORECASE,
+)
 _WELCOME_NAME = re.compile(r"^[A-Za-z0-9 _\-#@]*$")
 
 
@@ -59,6 +66,11 @@ class Button:
 
     def as_json(self) -> dict[str, str]:
         return {"type": "web_url", "label": self.label, "url": self.url}
+
+
+def contains_url(text: str) -> bool:
+    """Whether Twitter would take part of ``text`` for a URL (refused in quick-reply labels)."""
+    return _URL_IN_TEXT.search(text) is not None
 
 
 def media_category_for(content_type: str, *, for_tweet: bool = False) -> str:
@@ -91,7 +103,7 @@ def validate_quick_replies(options: Sequence[QuickReplyOption]) -> None:
             raise TwitterValidationError(f"{field}.label", "an option needs a label")
         if len(option.label) > MAX_OPTION_LABEL:
             raise TwitterValidationError(f"{field}.label", f"at most {MAX_OPTION_LABEL} characters")
-        if _LOOKS_LIKE_URL.search(option.label):
+        if contains_url(option.label):
             raise TwitterValidationError(f"{field}.label", "a label cannot contain a URL")
         if len(option.description) > MAX_OPTION_DESCRIPTION:
             raise TwitterValidationError(f"{field}.description", f"at most {MAX_OPTION_DESCRIPTION} characters")

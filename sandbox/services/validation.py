@@ -6,12 +6,12 @@ the message is 151 "There was an error sending your message: <reason>" (§6.1).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from config.text import is_ascii_digits, storable
+from integrations.twitter.validation import contains_url  # one rule for the client and the sandbox
 from sandbox import errors
 
 DM_TEXT_LIMIT = 10_000
@@ -21,7 +21,6 @@ MAX_LABEL = 36
 MAX_DESCRIPTION = 72
 MAX_METADATA = 1_000
 MAX_BUTTONS = 3
-LOOKS_LIKE_URL = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(com|net|org|io|co|ly)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -58,7 +57,7 @@ def _quick_reply(value: Any) -> dict[str, Any]:
             raise errors.dm_refused(f"{where}.label is required.")
         if len(label) > MAX_LABEL:
             raise errors.dm_refused(f"{where}.label is longer than {MAX_LABEL} characters.")
-        if LOOKS_LIKE_URL.search(label):
+        if contains_url(label):
             raise errors.dm_refused(f"{where}.label must not contain a URL.")
         item = {"label": label}
         if "description" in option:
