@@ -97,11 +97,14 @@ def _ctas(value: Any) -> list[dict[str, str]]:
     return clean
 
 
+EMPTY_MESSAGE = "message_data.text is required: a message without an attachment needs text."
 # Twitter's wording for what config.text.storable refuses.
 STORABLE_TEXT = "Text must not contain NUL characters or unpaired surrogates."
 
 
-def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> MessageData:
+def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT, attached: bool = False) -> MessageData:
+    """``attached``: media comes with the message from elsewhere (a customer's upload), so
+    the text may be empty."""
     if not isinstance(value, dict):
         raise errors.dm_refused("message_data is required.")
     if not storable(value):  # from the API, the control API and the sandbox's own pages alike
@@ -124,4 +127,8 @@ def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> Messag
     unknown = set(value) - {"text", "quick_reply", "ctas", "attachment", "entities"}
     if unknown:
         raise errors.dm_refused(f"message_data has unknown fields: {', '.join(sorted(unknown))}.")
+    # §6.1: text is required. A media attachment may stand in for it (as v2 says, §12.3: text,
+    # an attachment, or both), which is also the client's rule; nothing at all is refused.
+    if not text.strip() and media_id is None and not attached:
+        raise errors.dm_refused(EMPTY_MESSAGE)
     return MessageData(text=text, stored=stored, media_id=media_id)

@@ -127,7 +127,12 @@ def test_a_dm_is_created_and_answered_with_its_ids(twitter, brand, brand_auth, c
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"text": "hi", "quick_reply": {}}, {"text": "hi", "attachments": [{"media_id": "1"}, {"media_id": "2"}]}],
+    [
+        {},
+        {"text": "  "},
+        {"text": "hi", "quick_reply": {}},
+        {"text": "hi", "attachments": [{"media_id": "1"}, {"media_id": "2"}]},
+    ],
 )
 def test_a_dm_v2_cannot_carry_is_an_invalid_request(twitter, brand_auth, customer, body):
     response = twitter.call("POST", f"2/dm_conversations/with/{customer.id}/messages", auth=brand_auth, json=body)
