@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from config.text import contains_url  # the sandbox refuses labels by this same rule
 from integrations.twitter.errors import TwitterValidationError
 
 MAX_TEXT = 10_000
@@ -33,14 +34,6 @@ MEDIA_CATEGORIES: dict[str, tuple[int, frozenset[str]]] = {
     "tweet_gif": (15 * MB, frozenset({"image/gif"})),
     "tweet_video": (512 * MB, frozenset({"video/mp4", "video/quicktime"})),
 }
-# twitter-api.md §6.1: a quick-reply label may hold "no URLs" (an error), without saying what
-# counts. Taken here as what Twitter links in text: a scheme, "www.", a domain name with a
-# common generic TLD ("Visit acme.com"), or any domain name followed by a path ("acme.de/help").
-# The sandbox refuses labels by this same rule, so the two cannot disagree.
-_URL_IN_TEXT = re.compile(
-    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|biz|io|co|ly|app|dev)\b|\b[\w-]+\.[a-z]{2,}/",
-    re.IGNORECASE,
-)
 _WELCOME_NAME = re.compile(r"^[A-Za-z0-9 _\-#@]*$")
 
 
@@ -66,11 +59,6 @@ class Button:
 
     def as_json(self) -> dict[str, str]:
         return {"type": "web_url", "label": self.label, "url": self.url}
-
-
-def contains_url(text: str) -> bool:
-    """Whether Twitter would take part of ``text`` for a URL (refused in quick-reply labels)."""
-    return _URL_IN_TEXT.search(text) is not None
 
 
 def media_category_for(content_type: str, *, for_tweet: bool = False) -> str:

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.text import is_ascii_digits, storable
-from integrations.twitter.validation import contains_url  # one rule for the client and the sandbox
+from config.text import contains_url, is_ascii_digits, storable  # contains_url: the client's rule too
 from sandbox import errors
 
 DM_TEXT_LIMIT = 10_000

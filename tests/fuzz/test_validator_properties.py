@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from config.text import contains_url
 from integrations.twitter import Button, QuickReplyOption, TwitterValidationError
 from integrations.twitter.validation import (
     MAX_BUTTONS,
@@ -12,7 +13,6 @@ from integrations.twitter.validation import (
     MAX_OPTION_LABEL,
     MAX_QUICK_REPLIES,
     MAX_TEXT,
-    contains_url,
     validate_message,
 )
 
