@@ -1,23 +1,17 @@
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 
-from accounts.demo import DemoNotReady, demo_connect_sandbox
-
-logger = logging.getLogger(__name__)
+from accounts.demo import demo_connect_attempt
 
 
-@shared_task(bind=True, max_retries=90)
-def demo_connect(self) -> None:  # noqa: ANN001
-    """`make run`: connect the demo brand's sandbox account once the web server answers."""
-    try:
-        outcome = demo_connect_sandbox()
-    except DemoNotReady:
-        # Development only: the worker often starts before runserver; try again shortly.
-        raise self.retry(countdown=2) from None
-    logger.info("demo: %s; play a customer at /sandbox/", outcome)
+@shared_task(bind=True, max_retries=None)  # accounts.demo bounds the waits and the retries
+def demo_connect(self, waits: int = 0, failures: int = 0) -> None:  # noqa: ANN001
+    """`make run`: connect the demo brand's sandbox account once the web server answers,
+    trying a failed step again a few times (development only, a one-off startup task)."""
+    retry = demo_connect_attempt(waits=waits, failures=failures)
+    if retry is not None:
+        raise self.retry(countdown=retry.countdown, kwargs={"waits": retry.waits, "failures": retry.failures})
 
 
 @shared_task

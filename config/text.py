@@ -8,10 +8,14 @@ a message that fails on every attempt. Inputs a person sends are refused with th
 
 An id is ASCII digits: ``str.isdigit()`` also accepts "²" and other Unicode digits, some of
 which ``int()`` then refuses.
+
+A URL in text: Twitter refuses one in a quick-reply label, and the client and the sandbox must
+agree on what counts (``contains_url``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -51,3 +55,18 @@ def is_ascii_digits(value: object) -> bool:
     """Whether ``value`` (a string or an int) is written with ASCII digits only."""
     text = str(value)
     return text.isascii() and text.isdigit()
+
+
+# twitter-api.md §6.1: a quick-reply label may hold "no URLs" (an error), without saying what
+# counts. Taken here as what Twitter links in text: a scheme, "www.", a domain name with a
+# common generic TLD ("Visit acme.com"), or any domain name followed by a path ("acme.de/help").
+# The client's validation and the sandbox both use this rule, so the two cannot disagree.
+_URL_IN_TEXT = re.compile(
+    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|biz|io|co|ly|app|dev)\b|\b[\w-]+\.[a-z]{2,}/",
+    re.IGNORECASE,
+)
+
+
+def contains_url(text: str) -> bool:
+    """Whether Twitter would take part of ``text`` for a URL (refused in quick-reply labels)."""
+    return _URL_IN_TEXT.search(text) is not None

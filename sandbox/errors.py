@@ -13,12 +13,17 @@ from django.http import JsonResponse
 class TwitterError(Exception):
     """A refusal the sandbox answers exactly the way Twitter would."""
 
-    def __init__(self, status: int, code: int, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, code: int, message: str, *, headers: dict[str, str] | None = None, v2_reason: str = ""
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        # v2 names some Account Activity refusals that v1.1 words alike (§11.1): one 214 message
+        # is a full webhook allowance or a full subscription allowance, one 404 any missing page.
+        self.v2_reason = v2_reason
 
     def response(self) -> JsonResponse:
         return error_response(self.status, self.code, self.message, headers=self.headers)
@@ -112,6 +117,17 @@ def media_not_found() -> TwitterError:
 
 def webhook_refused(message: str) -> TwitterError:
     return TwitterError(403, 214, message)
+
+
+def subscription_limit_reached() -> TwitterError:
+    # twitter-api.md gives v1.1 no code of its own for a full subscription allowance; 214 "Too
+    # many resources already created." is the documented AAA refusal closest to it (§3.2).
+    return TwitterError(403, 214, WEBHOOK_TOO_MANY, v2_reason="SubscriptionLimitExceeded")
+
+
+def subscription_not_found() -> TwitterError:
+    # §3.2: removing a subscription that does not exist is 404 "Sorry, that page does not exist".
+    return TwitterError(404, 34, "Sorry, that page does not exist.", v2_reason="SubscriptionNotFound")
 
 
 # The five 214 messages of §3.2, word for word.

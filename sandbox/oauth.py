@@ -230,6 +230,12 @@ def bearer_token(request: HttpRequest) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def app_bearer_token() -> str:
+    """The app's one bearer token (§2.1), what ``oauth2/token`` hands out: the one Roost is
+    configured with, or, when Roost has none and asks ``oauth2/token`` for it, the sandbox
+    app's own. Twitter has the token whether or not the client was given it."""
+    return settings.TWITTER_BEARER_TOKEN or settings.SANDBOX_APP["bearer_token"]
+
+
 def bearer_is_valid(token: str) -> bool:
-    expected = settings.TWITTER_BEARER_TOKEN
-    return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+    return hmac.compare_digest(token.encode(), app_bearer_token().encode())

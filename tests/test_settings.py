@@ -26,7 +26,7 @@ PROBE = (
 )
 
 
-def load_settings(**overrides: str | None) -> subprocess.CompletedProcess:
+def load_settings(*, probe: str = PROBE, **overrides: str | None) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in PRODUCTION and key != "SANDBOX_ENABLED"}
     env.update(PRODUCTION)
     for key, value in overrides.items():
@@ -35,7 +35,7 @@ def load_settings(**overrides: str | None) -> subprocess.CompletedProcess:
         else:
             env[key] = value
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_production_settings_load_when_everything_is_set():
@@ -116,6 +116,18 @@ def test_the_sandbox_can_be_enabled_in_production_with_a_loud_warning():
     assert '"api": "https://roost.example.com/sandbox/api"' in result.stdout
     assert "level=WARNING" in result.stderr
     assert "SANDBOX_ENABLED=1 with DEBUG off" in result.stderr
+
+
+def test_with_debug_off_sandbox_deliveries_are_retried_on_twitters_schedule():
+    # twitter-api.md §11.5: an attempt times out after 3 s, then Twitter waits 3 s, 27 s and
+    # 242 s before the next ones (four attempts). Development waits less (1, 3, 10), on purpose.
+    probe = (
+        "import django, json; django.setup(); from sandbox.conf import sandbox_setting as s; "
+        "print(json.dumps([list(s('SANDBOX_DELIVERY_RETRY_DELAYS')), s('SANDBOX_DELIVERY_TIMEOUT_SECONDS')]))"
+    )
+    result = load_settings(probe=probe, SANDBOX_ENABLED="1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [[3, 27, 242], 3.0]
 
 
 def test_a_fresh_checkout_runs_on_embedded_defaults():

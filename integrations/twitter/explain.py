@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from integrations.twitter.errors import (
     AuthenticationFailed,
+    NotFound,
     RateLimited,
     TransportError,
     TwitterError,
     TwitterValidationError,
 )
+
+
+class Operation(StrEnum):
+    """What the caller asked Twitter for. Some refusals mean something else, and are fixed
+    another way, depending on it: 214 "Too many resources already created." is a full webhook
+    allowance on registration but a full subscription allowance on subscribing (§3.2), and a
+    404 on removing a subscription means the account was not subscribed."""
+
+    WEBHOOK_REGISTER = "webhook_register"
+    SUBSCRIPTION_ADD = "subscription_add"
+    SUBSCRIPTION_REMOVE = "subscription_remove"
+
+
+TOO_MANY_RESOURCES = "Too many resources already created"
+# The fix for a full subscription allowance, shared by the refusal and `twitter_subscription add`'s
+# own check of subscriptions/count. Never "delete the webhook": that drops every subscription (§3.1).
+SUBSCRIPTION_ROOM_ADVICE = (
+    "Free one by removing the subscription of an account that no longer needs it "
+    "(`manage.py twitter_subscription list`, then `manage.py twitter_subscription remove <user id>`) "
+    "or by disconnecting an account in Roost, or upgrade the app's plan."
+)
+REGISTER_WEBHOOK_FIRST = "register the webhook first: manage.py twitter_webhook register."
+
+OPERATION_HINTS: dict[tuple[Operation, str], str] = {
+    (Operation.WEBHOOK_REGISTER, TOO_MANY_RESOURCES): (
+        "the app already has as many webhooks as its plan allows. To use another URL, delete the old "
+        "webhook (manage.py twitter_webhook list / delete) and register again; deleting a webhook drops "
+        "every subscription to it, so subscribe every account again afterwards."
+    ),
+    (Operation.SUBSCRIPTION_ADD, TOO_MANY_RESOURCES): (
+        f"the app's subscription limit is reached (every subscription its plan allows is in use). "
+        f"{SUBSCRIPTION_ROOM_ADVICE}"
+    ),
+}
 
 CRC_HINTS = {
     "Invalid CRC token or json response format": (
@@ -20,10 +57,8 @@ CRC_HINTS = {
         "the webhook URL did not answer Twitter's CRC request with 200: is PUBLIC_URL right, and is Roost "
         "reachable at it from the internet?"
     ),
-    "Too many resources already created": (
-        "the app already has as many webhooks (or subscriptions) as its plan allows; delete one first "
-        "(manage.py twitter_webhook list / delete)."
-    ),
+    # Without the operation, which allowance is full is unknown (callers that know say so).
+    TOO_MANY_RESOURCES: "the app already has as many webhooks or subscriptions as its plan allows.",
     "Webhook URL does not meet the requirements": "Twitter could not validate the webhook URL (it must be public HTTPS).",
 }
 
@@ -55,13 +90,31 @@ CODE_HINTS = {
 }
 
 
-def explain(error: TwitterError) -> str:
-    """One sentence: what Twitter said, and what to do about it."""
+def _operation_hint(error: TwitterError, operation: Operation | None) -> str | None:
+    if operation is None:
+        return None
+    for (for_operation, fragment), hint in OPERATION_HINTS.items():
+        if for_operation is operation and fragment in error.message:
+            return hint
+    if isinstance(error, NotFound):  # v1.1 code 34, v2 a 404 or no webhook at our URL
+        if operation is Operation.SUBSCRIPTION_ADD:
+            return f"the app has no webhook to subscribe the account to; {REGISTER_WEBHOOK_FIRST}"
+        if operation is Operation.SUBSCRIPTION_REMOVE:
+            return "that account is not subscribed to the app's webhook, so there is nothing to remove."
+    return None
+
+
+def explain(error: TwitterError, *, operation: Operation | None = None) -> str:
+    """One sentence: what Twitter said, and what to do about it (for ``operation``, when the
+    refusal means something particular there)."""
     if isinstance(error, TwitterValidationError):
         return f"Not sent: {error.field} {error.reason}."
     if isinstance(error, TransportError):
         return f"Could not reach Twitter ({error.message}); it will be tried again."
     said = f"Twitter refused: {error.message}" + (f" (code {error.code})" if error.code is not None else "")
+    hint = _operation_hint(error, operation)
+    if hint:
+        return f"{said.rstrip('.') if error.code is None else said}: {hint}"
     for fragment, hint in CRC_HINTS.items():
         if fragment in error.message:
             return f"{said}: {hint}"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from config.text import contains_url  # the sandbox refuses labels by this same rule
 from integrations.twitter.errors import TwitterValidationError
 
 MAX_TEXT = 10_000
@@ -33,7 +34,6 @@ MEDIA_CATEGORIES: dict[str, tuple[int, frozenset[str]]] = {
     "tweet_gif": (15 * MB, frozenset({"image/gif"})),
     "tweet_video": (512 * MB, frozenset({"video/mp4", "video/quicktime"})),
 }
-_LOOKS_LIKE_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _WELCOME_NAME = re.compile(r"^[A-Za-z0-9 _\-#@]*$")
 
 
@@ -91,7 +91,7 @@ def validate_quick_replies(options: Sequence[QuickReplyOption]) -> None:
             raise TwitterValidationError(f"{field}.label", "an option needs a label")
         if len(option.label) > MAX_OPTION_LABEL:
             raise TwitterValidationError(f"{field}.label", f"at most {MAX_OPTION_LABEL} characters")
-        if _LOOKS_LIKE_URL.search(option.label):
+        if contains_url(option.label):
             raise TwitterValidationError(f"{field}.label", "a label cannot contain a URL")
         if len(option.description) > MAX_OPTION_DESCRIPTION:
             raise TwitterValidationError(f"{field}.description", f"at most {MAX_OPTION_DESCRIPTION} characters")

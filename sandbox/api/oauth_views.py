@@ -20,7 +20,7 @@ from sandbox.conf import sandbox_setting
 from sandbox.errors import TwitterError
 from sandbox.models import SandboxAccessToken, SandboxRequestToken, SandboxUser
 from sandbox.models.accounts import AccessLevel
-from sandbox.oauth import oauth_verify
+from sandbox.oauth import app_bearer_token, oauth_verify
 from sandbox.services.faults import fault_take
 from sandbox.services.users import SandboxInputError, random_string, sandbox_bootstrap, sandbox_user_create
 from sandbox.web.session import current_user, remember_user
@@ -210,4 +210,4 @@ def oauth2_token(request: HttpRequest) -> HttpResponse:
         return errors.error_response(403, 99, "Unable to verify your credentials")
     if request.POST.get("grant_type") != "client_credentials":
         return errors.error_response(403, 170, "Missing required parameter: grant_type")
-    return JsonResponse({"token_type": "bearer", "access_token": settings.TWITTER_BEARER_TOKEN})
+    return JsonResponse({"token_type": "bearer", "access_token": app_bearer_token()})

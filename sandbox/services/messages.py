@@ -203,9 +203,9 @@ def customer_send_dm(
 ) -> SandboxDirectMessage:
     """A person sends a DM from the Twitter web app (the customer's page): source_app_id
     3033300, a tapped quick reply's metadata, an image, the welcome message it answers."""
-    data = message_data_parse({"text": text}, text_limit=DM_TEXT_LIMIT)
     if not text.strip() and image is None:
         raise errors.dm_refused("write a message or attach an image.")
+    data = message_data_parse({"text": text}, text_limit=DM_TEXT_LIMIT, attached=image is not None)
     _check_recipient(sender=sender, recipient=recipient)
     extra = {}
     if quick_reply_metadata is not None:
@@ -313,7 +313,7 @@ def dm_send_v2(*, sender: SandboxUser, participant_id: str, body: Any) -> Sandbo
     media_ids = [str(item.get("media_id", "")) if isinstance(item, dict) else "" for item in attachments]
     if not all(is_ascii_digits(media_id) for media_id in media_ids):
         raise errors.invalid_parameter("attachments", 'Each one is {"media_id": "<id>"}.')
-    if not (text or media_ids):
+    if not ((text or "").strip() or media_ids):
         raise errors.invalid_parameter("text", "Give text, an attachment, or both.")
     message_data: dict[str, Any] = {"text": text or ""}
     if media_ids:

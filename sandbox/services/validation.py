@@ -6,12 +6,11 @@ the message is 151 "There was an error sending your message: <reason>" (§6.1).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.text import is_ascii_digits, storable
+from config.text import contains_url, is_ascii_digits, storable  # contains_url: the client's rule too
 from sandbox import errors
 
 DM_TEXT_LIMIT = 10_000
@@ -21,7 +20,6 @@ MAX_LABEL = 36
 MAX_DESCRIPTION = 72
 MAX_METADATA = 1_000
 MAX_BUTTONS = 3
-LOOKS_LIKE_URL = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(com|net|org|io|co|ly)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -58,7 +56,7 @@ def _quick_reply(value: Any) -> dict[str, Any]:
             raise errors.dm_refused(f"{where}.label is required.")
         if len(label) > MAX_LABEL:
             raise errors.dm_refused(f"{where}.label is longer than {MAX_LABEL} characters.")
-        if LOOKS_LIKE_URL.search(label):
+        if contains_url(label):
             raise errors.dm_refused(f"{where}.label must not contain a URL.")
         item = {"label": label}
         if "description" in option:
@@ -98,11 +96,14 @@ def _ctas(value: Any) -> list[dict[str, str]]:
     return clean
 
 
+EMPTY_MESSAGE = "message_data.text is required: a message without an attachment needs text."
 # Twitter's wording for what config.text.storable refuses.
 STORABLE_TEXT = "Text must not contain NUL characters or unpaired surrogates."
 
 
-def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> MessageData:
+def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT, attached: bool = False) -> MessageData:
+    """``attached``: media comes with the message from elsewhere (a customer's upload), so
+    the text may be empty."""
     if not isinstance(value, dict):
         raise errors.dm_refused("message_data is required.")
     if not storable(value):  # from the API, the control API and the sandbox's own pages alike
@@ -125,4 +126,8 @@ def message_data_parse(value: Any, *, text_limit: int = DM_TEXT_LIMIT) -> Messag
     unknown = set(value) - {"text", "quick_reply", "ctas", "attachment", "entities"}
     if unknown:
         raise errors.dm_refused(f"message_data has unknown fields: {', '.join(sorted(unknown))}.")
+    # §6.1: text is required. A media attachment may stand in for it (as v2 says, §12.3: text,
+    # an attachment, or both), which is also the client's rule; nothing at all is refused.
+    if not text.strip() and media_id is None and not attached:
+        raise errors.dm_refused(EMPTY_MESSAGE)
     return MessageData(text=text, stored=stored, media_id=media_id)

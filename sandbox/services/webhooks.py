@@ -119,9 +119,7 @@ def subscription_add(*, env_name: str, user: SandboxUser) -> SandboxSubscription
         if SandboxSubscription.objects.filter(webhook=webhook, user=user).exists():
             raise errors.TwitterError(409, 355, "Subscription already exists.")
         if SandboxSubscription.objects.count() >= int(sandbox_setting("SANDBOX_SUBSCRIPTION_LIMIT")):
-            # twitter-api.md gives no code for a full allowance; 214 "Too many resources
-            # already created." is the documented AAA refusal closest to it.
-            raise errors.webhook_refused(errors.WEBHOOK_TOO_MANY)
+            raise errors.subscription_limit_reached()
         try:
             with transaction.atomic():
                 return SandboxSubscription.objects.create(webhook=webhook, user=user)
@@ -132,7 +130,7 @@ def subscription_add(*, env_name: str, user: SandboxUser) -> SandboxSubscription
 def subscription_get(*, env_name: str, user_id: int) -> SandboxSubscription:
     subscription = SandboxSubscription.objects.filter(webhook__env_name=env_name, user_id=user_id).first()
     if subscription is None:
-        raise errors.page_not_found()
+        raise errors.subscription_not_found()
     return subscription
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sandbox.models import SandboxDelivery, SandboxDirectMessage
 from sandbox.services import customer_send_dm
 from tests.sandbox.conftest import subscribe
+from tests.sandbox.support import PNG_1x1
 
 NEW = "direct_messages/events/new.json"
 
@@ -44,6 +45,30 @@ def test_text_over_10000_characters_is_354_and_nothing_is_sent(twitter, brand_au
     message = refused(dm(twitter, brand_auth, customer, text="x" * 10_001), 403, 354)
     assert message == "The text of your direct message is over the max character limit."
     assert not SandboxDirectMessage.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["", "   \n"])
+def test_a_message_with_no_text_and_no_attachment_is_151_and_nothing_is_sent(twitter, brand_auth, customer, text):
+    message = refused(dm(twitter, brand_auth, customer, text=text), 403, 151)
+    assert message == (
+        "There was an error sending your message: "
+        "message_data.text is required: a message without an attachment needs text."
+    )
+    assert not SandboxDirectMessage.objects.exists()
+
+
+def test_an_attachment_may_stand_in_for_the_text(twitter, brand_auth, customer):
+    media_id = twitter.call(
+        "POST",
+        "media/upload.json",
+        auth=brand_auth,
+        files={"media": ("a.png", PNG_1x1)},
+        data={"media_category": "dm_image"},
+    ).json()["media_id_string"]
+    attachment = {"type": "media", "media": {"id": media_id}}
+    response = dm(twitter, brand_auth, customer, text="", attachment=attachment)
+    assert response.status_code == 200, response.text
+    assert SandboxDirectMessage.objects.get().media_id == int(media_id)
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,21 @@ def test_subscriptions_add_check_list_count_remove(twitter, webhook, brand, bran
     assert not SandboxSubscription.objects.exists()
 
 
+def test_a_full_subscription_allowance_is_subscription_limit_exceeded(twitter, webhook, brand_auth, settings):
+    settings.SANDBOX_SUBSCRIPTION_LIMIT = 0
+    response = twitter.call("POST", f"2/account_activity/webhooks/{webhook['id']}/subscriptions/all", auth=brand_auth)
+    body = assert_problem(response, 403)
+    assert body["title"] == "SubscriptionLimitExceeded"
+    assert body["detail"] == "Too many resources already created."
+
+
+def test_removing_a_subscription_that_does_not_exist_is_subscription_not_found(twitter, webhook, brand):
+    response = twitter.call(
+        "DELETE", f"2/account_activity/webhooks/{webhook['id']}/subscriptions/{brand.id}/all", bearer=True
+    )
+    assert assert_problem(response, 404)["title"] == "SubscriptionNotFound"
+
+
 def test_subscribing_to_an_unknown_webhook_is_not_found(twitter, brand_auth):
     response = twitter.call("POST", "2/account_activity/webhooks/999/subscriptions/all", auth=brand_auth)
     assert_problem(response, 404)
@@ -112,7 +127,12 @@ def test_a_dm_is_created_and_answered_with_its_ids(twitter, brand, brand_auth, c
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"text": "hi", "quick_reply": {}}, {"text": "hi", "attachments": [{"media_id": "1"}, {"media_id": "2"}]}],
+    [
+        {},
+        {"text": "  "},
+        {"text": "hi", "quick_reply": {}},
+        {"text": "hi", "attachments": [{"media_id": "1"}, {"media_id": "2"}]},
+    ],
 )
 def test_a_dm_v2_cannot_carry_is_an_invalid_request(twitter, brand_auth, customer, body):
     response = twitter.call("POST", f"2/dm_conversations/with/{customer.id}/messages", auth=brand_auth, json=body)

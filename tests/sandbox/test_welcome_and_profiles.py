@@ -22,6 +22,13 @@ def test_a_welcome_message_up_to_9990_characters(twitter, brand_auth):
     assert SandboxWelcomeMessage.objects.count() == 1
 
 
+def test_a_welcome_message_with_no_text_and_no_attachment_is_151(twitter, brand_auth):
+    response = create_welcome(twitter, brand_auth, text="")
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == 151
+    assert not SandboxWelcomeMessage.objects.exists()
+
+
 def test_create_show_update_list_and_destroy(twitter, brand_auth):
     options = {"type": "options", "options": [{"label": "Orders", "metadata": "orders"}]}
     created = create_welcome(twitter, brand_auth, quick_reply=options).json()

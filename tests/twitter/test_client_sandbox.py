@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.utils import timezone
 
 from integrations.twitter import (
     AuthenticationFailed,
@@ -24,7 +26,14 @@ from integrations.twitter import (
 )
 from integrations.twitter import http as twitter_http
 from integrations.twitter.v1 import V11Client
-from sandbox.models import SandboxCustomProfile, SandboxDirectMessage, SandboxSubscription, SandboxWelcomeMessageRule
+from sandbox.models import (
+    SandboxCustomProfile,
+    SandboxDelivery,
+    SandboxDirectMessage,
+    SandboxSubscription,
+    SandboxThreadState,
+    SandboxWelcomeMessageRule,
+)
 from sandbox.services import (
     customer_send_dm,
     fault_inject,
@@ -33,6 +42,7 @@ from sandbox.services import (
     sandbox_user_create,
     user_revoke_app,
 )
+from tests.sandbox.conftest import subscribe
 from tests.sandbox.support import PNG_1x1, Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -168,9 +178,21 @@ def test_dm_list_pages_with_cursors_and_destroy(client, brand, brand_token, cust
 
 
 def test_typing_and_read_receipts(client, brand, brand_token, customer):
+    subscribe(customer)
     incoming = customer_send_dm(sender=customer, recipient=brand, text="Hello?")
+    SandboxDelivery.objects.all().delete()
     client.typing_indicate(brand_token, recipient_id=str(customer.id))
     client.mark_read(brand_token, recipient_id=str(customer.id), last_read_event_id=str(incoming.id))
+    # The sandbox recorded both for the conversation, and queued both events for the customer.
+    state = SandboxThreadState.objects.get(user=brand, other=customer)
+    assert state.typing_until > timezone.now()
+    assert state.last_read_event_id == incoming.id
+    bodies = [json.loads(row.body) for row in SandboxDelivery.objects.order_by("id")]
+    assert [body["for_user_id"] for body in bodies] == [str(customer.id)] * 2
+    typing = bodies[0]["direct_message_indicate_typing_events"][0]
+    assert (typing["sender_id"], typing["target"]) == (str(brand.id), {"recipient_id": str(customer.id)})
+    read = bodies[1]["direct_message_mark_read_events"][0]
+    assert (read["sender_id"], read["last_read_event_id"]) == (str(brand.id), str(incoming.id))
 
 
 def test_media_from_a_customers_dm_is_downloaded_with_a_signed_request(client, brand, brand_token, customer):
@@ -298,9 +320,10 @@ def test_a_recipient_who_does_not_accept_dms_is_not_permitted(client, brand_toke
 
 
 def test_a_bad_media_id_is_an_invalid_request(client, brand_token, customer):
-    with pytest.raises((InvalidRequest, NotPermitted)) as error:
+    # §11.2: 325 "media id not found" is HTTP 400, a request Twitter will never accept as it is.
+    with pytest.raises(InvalidRequest) as error:
         client.dm_send(brand_token, recipient_id=str(customer.id), text="hi", media_id="123456")
-    assert error.value.code is not None
+    assert (error.value.status, error.value.code) == (400, 325)
 
 
 def test_a_slow_twitter_is_a_transport_error(client, brand_token, customer, monkeypatch):

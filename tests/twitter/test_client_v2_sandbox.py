@@ -252,5 +252,7 @@ def test_a_recipient_who_does_not_accept_dms_is_not_permitted(client, brand_toke
 
 
 def test_a_bad_media_id_is_refused(client, brand_token, customer):
-    with pytest.raises((InvalidRequest, NotPermitted)):
+    # v2's 400 problem for what v1.1 calls 325 (§11.1): an invalid request, never retried.
+    with pytest.raises(InvalidRequest) as error:
         client.dm_send(brand_token, recipient_id=str(customer.id), text="hi", media_id="123456")
+    assert error.value.status == 400

@@ -98,10 +98,63 @@ def test_subscriptions_by_hand_for_the_owner_and_a_connected_account(sandbox):
     assert SandboxSubscription.objects.count() == 1
 
 
-def test_the_subscription_limit_is_explained(sandbox, settings):
-    settings.SANDBOX_SUBSCRIPTION_LIMIT = 0
+def test_a_full_subscription_allowance_is_refused_before_asking(sandbox, settings):
+    settings.SANDBOX_SUBSCRIPTION_LIMIT = 1
     run("twitter_webhook", "register")
-    with pytest.raises(CommandError, match="as many webhooks \\(or subscriptions\\) as its plan allows"):
+    other = sandbox_user_create(screen_name="other_brand")
+    SandboxSubscription.objects.create(webhook=SandboxWebhook.objects.get(), user=other)
+    with pytest.raises(CommandError) as refused:
+        run("twitter_subscription", "add")
+    said = str(refused.value)
+    assert "subscription limit is reached: all 1 of its subscriptions are in use" in said
+    assert "manage.py twitter_subscription remove" in said
+    assert "twitter_webhook" not in said  # deleting the webhook would drop every subscription
+    assert list(SandboxSubscription.objects.values_list("user", flat=True)) == [other.pk]
+
+
+def test_a_full_allowance_still_lets_an_account_that_is_subscribed_be_added_again(sandbox, settings):
+    settings.SANDBOX_SUBSCRIPTION_LIMIT = 1
+    run("twitter_webhook", "register")
+    run("twitter_subscription", "add")
+    assert "already subscribed (that is fine)" in run("twitter_subscription", "add")
+
+
+def test_twitters_subscription_limit_refusal_is_explained_as_the_subscription_limit(sandbox, settings):
+    settings.SANDBOX_SUBSCRIPTION_LIMIT = 0  # count reports nothing provisioned: only Twitter's 214 tells
+    run("twitter_webhook", "register")
+    with pytest.raises(CommandError) as refused:
+        run("twitter_subscription", "add")
+    said = str(refused.value)
+    assert "Too many resources already created" in said
+    assert "the app's subscription limit is reached" in said
+    assert "manage.py twitter_subscription remove" in said
+    assert "twitter_webhook" not in said
+
+
+def test_registering_a_second_webhook_explains_the_webhook_limit(sandbox):
+    receiver = Receiver().start()
+    try:
+        run("twitter_webhook", "register", "--url", receiver.url)
+    finally:
+        receiver.stop()
+    with pytest.raises(CommandError) as refused:
+        run("twitter_webhook", "register")
+    said = str(refused.value)
+    assert "as many webhooks as its plan allows" in said
+    assert "drops every subscription" in said
+
+
+def test_removing_an_account_that_is_not_subscribed_says_so(sandbox):
+    run("twitter_webhook", "register")
+    with pytest.raises(CommandError) as refused:
+        run("twitter_subscription", "remove", "1234567")
+    said = str(refused.value)
+    assert "that account is not subscribed to the app's webhook, so there is nothing to remove" in said
+    assert "no such webhook" not in said
+
+
+def test_subscribing_the_owner_without_a_webhook_says_to_register_it_first(sandbox):
+    with pytest.raises(CommandError, match="register the webhook first: manage.py twitter_webhook register"):
         run("twitter_subscription", "add")
 
 

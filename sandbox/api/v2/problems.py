@@ -35,6 +35,8 @@ UNSUPPORTED_AUTHENTICATION_CODES = frozenset({220, 261})
 
 def _reason(error: TwitterError) -> str:
     """v2's Account Activity reason names (§11.1) for the refusals that have one."""
+    if error.v2_reason:
+        return error.v2_reason
     if error.code == 355:
         return "DuplicateSubscriptionFailed"
     if error.code == 34 and "Webhook" in error.message:

@@ -10,7 +10,10 @@ from accounts.services import (
     twitter_account_subscribe,
 )
 from integrations.twitter import TwitterError, UserCredentials, twitter_client
-from integrations.twitter.explain import explain
+from integrations.twitter.explain import SUBSCRIPTION_ROOM_ADVICE, Operation, explain
+
+# Refusals that mean something particular for an action (explain.Operation).
+OPERATIONS = {"add": Operation.SUBSCRIPTION_ADD, "remove": Operation.SUBSCRIPTION_REMOVE}
 
 
 class Command(BaseCommand):
@@ -29,13 +32,15 @@ class Command(BaseCommand):
         try:
             getattr(self, f"do_{action}")(**options)
         except TwitterError as error:
-            raise CommandError(explain(error)) from error
+            raise CommandError(explain(error, operation=OPERATIONS.get(action))) from error
 
     # --- actions ---------------------------------------------------------------------------
     def do_add(self, **options: object) -> None:
         account = self._account(options)
+        credentials = twitter_account_credentials(account) if account else self._owner()
+        self._check_room(credentials, who=f"@{account.screen_name}" if account else "the app owner's account")
         if account is None:
-            created = twitter_client().subscription_add(self._owner())
+            created = twitter_client().subscription_add(credentials)
             outcome = "subscribed" if created else "was already subscribed (that is fine)"
             self.stdout.write(self.style.SUCCESS(f"The app owner's account {outcome}."))
             return
@@ -80,6 +85,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{user_id} is no longer subscribed; its events stop arriving."))
 
     # --- helpers ---------------------------------------------------------------------------
+    def _check_room(self, credentials: UserCredentials, *, who: str) -> None:
+        """Refuse before asking when subscriptions/count shows no room (twitter-api.md §3.2, §13.11),
+        unless the account already has its subscription (adding it again is fine)."""
+        client = twitter_client()
+        count = client.subscriptions_count()
+        if not count.provisioned or count.remaining > 0 or client.subscription_check(credentials):
+            return
+        raise CommandError(
+            f"The app's subscription limit is reached: all {count.provisioned} of its subscriptions are in use, "
+            f"so {who} cannot be subscribed. {SUBSCRIPTION_ROOM_ADVICE}"
+        )
+
     def _account(self, options: dict) -> TwitterAccount | None:
         screen_name = options.get("account")
         if not screen_name:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from integrations.twitter import TwitterError, twitter_client
-from integrations.twitter.explain import explain
+from integrations.twitter.explain import Operation, explain
 from webhooks.services import (
     WebhookSetupError,
     webhook_delete,
@@ -29,7 +29,8 @@ class Command(BaseCommand):
         try:
             getattr(self, f"do_{action}")(webhook_id=webhook_id, url=url)
         except TwitterError as error:
-            raise CommandError(explain(error)) from error
+            operation = Operation.WEBHOOK_REGISTER if action == "register" else None
+            raise CommandError(explain(error, operation=operation)) from error
         except WebhookSetupError as error:
             raise CommandError(str(error)) from error
 
