@@ -31,10 +31,12 @@ from accounts.services import (
     AccountConnectError,
     BrandError,
     Connected,
+    TwoFactorRequired,
     VerifiedToken,
     brand_create_for_sign_in,
     twitter_account_link,
     twitter_account_reauthorise_on_sign_in,
+    twitter_account_refuse_without_mfa,
     twitter_token_verify,
 )
 from accounts.web.invitation_session import invitation_accept_pending, pending_invitation
@@ -99,8 +101,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             messages.error(request, "You switched brands while connecting. Connect again from this brand's settings.")
             return back
         try:
+            twitter_account_refuse_without_mfa(brand=membership.brand, actor=request.user)
             verified = twitter_token_verify(credentials=credentials)
             connected = twitter_account_link(brand=membership.brand, verified=verified, actor=request.user)
+        except TwoFactorRequired as error:
+            messages.error(request, str(error))
+            return redirect("mfa_activate_totp")
         except AccountConnectError as error:
             messages.error(request, str(error))
             return back

@@ -26,6 +26,10 @@ class AccountConnectError(Exception):
     """The account could not be connected; the message says why and what to do."""
 
 
+class TwoFactorRequired(AccountConnectError):
+    """The brand requires two-factor authentication and the person connecting has none."""
+
+
 @dataclass(frozen=True)
 class VerifiedToken:
     """A user token Twitter accepts, with Direct Message permission, for ``user``."""
@@ -99,10 +103,24 @@ def twitter_account_refuse_if_elsewhere(*, brand: Brand, twitter_user_id: str, s
         raise _elsewhere(screen_name)
 
 
+def twitter_account_refuse_without_mfa(*, brand: Brand, actor: User | None) -> None:
+    """Connecting or re-authorising a brand's account is a member's act in that brand: when the
+    brand requires two-factor authentication, so does this. (``actor=None`` is an operator.)"""
+    from accounts.services.brand_settings import user_has_mfa
+
+    if actor is not None and brand.require_mfa and not user_has_mfa(actor):
+        raise TwoFactorRequired(
+            f"{brand.name} requires two-factor authentication. Set up an authenticator app "
+            "(Account → Two-factor authentication), then connect the account again. Nothing was changed."
+        )
+
+
 def _store(
     *, brand: Brand, verified: VerifiedToken, connected_by: User | None, subscribed: bool = False
 ) -> tuple[TwitterAccount, bool]:
-    """Write the verified token onto the brand's account (new, or re-authorised in place)."""
+    """Write the verified token onto the brand's account (new, or re-authorised in place).
+    Every connect and re-authorisation passes here, so the two-factor rule is checked here."""
+    twitter_account_refuse_without_mfa(brand=brand, actor=connected_by)
     user, credentials = verified.user, verified.credentials
     now = timezone.now()
     try:
