@@ -29,6 +29,7 @@ from accounts.services.invitations import (
     invitation_revoke,
 )
 from accounts.services.members import MembershipError, membership_change_role, membership_remove
+from accounts.services.operator_connect import twitter_account_connect_now
 from accounts.services.signin import brand_create_for_sign_in, twitter_account_reauthorise_on_sign_in
 from accounts.services.subscriptions import (
     twitter_account_disconnect,
@@ -44,7 +45,6 @@ from accounts.services.twitter_accounts import (
     TwoFactorRequired,
     VerifiedToken,
     twitter_account_connect,
-    twitter_account_connect_now,
     twitter_account_credentials,
     twitter_account_link,
     twitter_account_mark_needs_reauth,

@@ -175,7 +175,8 @@ def twitter_account_connect(
     Connecting an account the brand had before re-authorises it in place (tokens replaced,
     history kept). An account live in another brand is refused: it never moves silently.
     Subscribing to the webhook is a separate step (``twitter_account_subscribe``); the web
-    and command paths use ``twitter_account_link`` / ``twitter_account_connect_now``.
+    and command paths use ``twitter_account_link`` / ``twitter_account_connect_now``
+    (``accounts.services.operator_connect``).
     """
     verified = twitter_token_verify(credentials=credentials, check_subscriptions=check_subscriptions)
     with transaction.atomic():
@@ -212,23 +213,6 @@ def twitter_account_link(*, brand: Brand, verified: VerifiedToken, actor: User |
     with transaction.atomic():
         account, reconnecting = _store(brand=brand, verified=verified, connected_by=actor)
         twitter_account_subscription_request(account=account)
-        released = _after_connect(account=account, actor=actor, reconnecting=reconnecting)
-    return Connected(account=account, reauthorised=reconnecting, released=released)
-
-
-def twitter_account_connect_now(*, brand: Brand, verified: VerifiedToken, actor: User | None) -> Connected:
-    """Connect and subscribe synchronously (operator commands): subscribing comes first, so a
-    refusal leaves nothing written in Roost."""
-    user = verified.user
-    twitter_account_refuse_if_elsewhere(brand=brand, twitter_user_id=user.id, screen_name=user.screen_name)
-    try:
-        twitter_client().subscription_add(verified.credentials)
-    except TwitterError as error:
-        from accounts.services.subscriptions import subscription_failure_reason
-
-        raise AccountConnectError(subscription_failure_reason(error)) from error
-    with transaction.atomic():
-        account, reconnecting = _store(brand=brand, verified=verified, connected_by=actor, subscribed=True)
         released = _after_connect(account=account, actor=actor, reconnecting=reconnecting)
     return Connected(account=account, reauthorised=reconnecting, released=released)
 
