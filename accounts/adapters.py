@@ -5,12 +5,14 @@ Signing in with Twitter identifies a person; connecting makes an account a brand
 connects the account to the current brand instead of linking it to the person; allauth's
 own connect (Account connections: Twitter as a way to sign in) keeps working. The user's
 token is copied into ``TwitterAccount`` (encrypted) and removed from the ``SocialLogin``, so
-allauth never stores or serialises it (``SOCIALACCOUNT_STORE_TOKENS = False``).
+allauth never stores it (``SOCIALACCOUNT_STORE_TOKENS = False``). What a sign-in changes
+waits until the login has passed every stage, second factor included (``web.after_login``).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -31,12 +33,15 @@ from accounts.services import (
     AccountConnectError,
     BrandError,
     Connected,
+    TwoFactorRequired,
     VerifiedToken,
     brand_create_for_sign_in,
     twitter_account_link,
     twitter_account_reauthorise_on_sign_in,
+    twitter_account_refuse_without_mfa,
     twitter_token_verify,
 )
+from accounts.web.after_login import AfterLogin, after_login_defer, after_login_take
 from accounts.web.invitation_session import invitation_accept_pending, pending_invitation
 from integrations.twitter import UserCredentials
 
@@ -58,6 +63,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return pending_invitation(request) is not None
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        # Every login stage (the second factor included) has passed: what signing in with
+        # Twitter left waiting is done now (accounts.web.after_login).
+        work = after_login_take((kwargs.get("signal_kwargs") or {}).get("sociallogin"))
+        if work is not None:
+            _sign_in_finish(request, user, work)
         invitation_accept_pending(request, user)
         return super().post_login(request, user, **kwargs)
 
@@ -69,8 +79,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         token = sociallogin.token
         credentials = UserCredentials(token.token, token.token_secret) if token else UserCredentials("", "")
-        # From here on the token lives only where we put it (a TwitterAccount), never in
-        # allauth's tables or in a session that carries the login through its MFA stage.
+        # From here on the token lives only where we put it (a TwitterAccount, or encrypted
+        # with the pending login: accounts.web.after_login), never in allauth's tables.
         sociallogin.token = None
         process = sociallogin.state.get("process")
         if process == AuthProcess.CONNECT and "brand" in (sociallogin.state.get("data") or {}):
@@ -83,7 +93,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         verified = getattr(sociallogin, NEW_BRAND_TOKEN, None)
         if verified is not None:
-            self._create_brand(request, user, verified)
+            _create_brand(request, user, verified)
         return user
 
     # --- connecting an account to the current brand (Settings → Connect / Reconnect) -----------
@@ -99,8 +109,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             messages.error(request, "You switched brands while connecting. Connect again from this brand's settings.")
             return back
         try:
+            twitter_account_refuse_without_mfa(brand=membership.brand, actor=request.user)
             verified = twitter_token_verify(credentials=credentials)
             connected = twitter_account_link(brand=membership.brand, verified=verified, actor=request.user)
+        except TwoFactorRequired as error:
+            messages.error(request, str(error))
+            return redirect("mfa_activate_totp")
         except AccountConnectError as error:
             messages.error(request, str(error))
             return back
@@ -110,17 +124,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     # --- signing in ---------------------------------------------------------------------------
     def _sign_in(self, request: HttpRequest, sociallogin: SocialLogin, credentials: UserCredentials) -> None:
+        """Decide what signing in does; a person who exists has it done after their login
+        completes (``post_login``), so nothing changes before their second factor."""
         person = sociallogin.user if sociallogin.is_existing else None
+        uid = sociallogin.account.uid
         screen_name = sociallogin.account.extra_data.get("screen_name", "")
+        work = AfterLogin(credentials=credentials, twitter_user_id=uid, screen_name=screen_name)
         if person is not None:
-            self._reauthorise(request, person, credentials, sociallogin.account.uid, screen_name)
+            after_login_defer(sociallogin, work)  # re-authorise the account if one of their brands has it
         if pending_invitation(request) is not None:
             return  # an invited person just joins (post_login accepts the invitation)
         if person is not None and memberships_for_user(user=person).exists():
             return
         # A first sign-in (or someone left with no brand): the account becomes their brand's.
         try:
-            if twitter_account_live_for_user_id(twitter_user_id=sociallogin.account.uid) is not None:
+            if twitter_account_live_for_user_id(twitter_user_id=uid) is not None:
                 raise AccountConnectError(
                     f"@{screen_name} is already connected to another brand. Ask that brand's owner to invite you, "
                     "or to disconnect it there first."
@@ -130,37 +148,43 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             messages.error(request, f"Roost could not set up a brand for @{screen_name}: {error}")
             raise ImmediateHttpResponse(redirect("account_login")) from error
         if person is not None:
-            self._create_brand(request, person, verified)
+            after_login_defer(sociallogin, replace(work, new_brand_for=verified.user))
         else:
-            setattr(sociallogin, NEW_BRAND_TOKEN, verified)
+            setattr(sociallogin, NEW_BRAND_TOKEN, verified)  # a new person has no second factor yet
 
-    def _reauthorise(
-        self, request: HttpRequest, person: User, credentials: UserCredentials, uid: str, screen_name: str
-    ) -> None:
-        try:
-            connected = twitter_account_reauthorise_on_sign_in(
-                person=person, credentials=credentials, twitter_user_id=uid
-            )
-        except AccountConnectError as error:
-            messages.warning(request, f"@{screen_name} could not be re-authorised: {error}")
-            return
-        if connected is not None:
-            messages.success(request, f"@{screen_name} is re-authorised. {_subscription_note(connected)}")
-            _make_current(request, connected.account.brand)
 
-    def _create_brand(self, request: HttpRequest, person: User, verified: VerifiedToken) -> None:
-        try:
-            connected = brand_create_for_sign_in(owner=person, verified=verified)
-        except (AccountConnectError, BrandError) as error:
-            messages.error(request, f"Roost could not set up a brand for @{verified.user.screen_name}: {error}")
-            return
-        brand = connected.account.brand
-        _make_current(request, brand)
-        messages.success(
-            request,
-            f"Welcome to Roost! {brand.name} is your brand and @{connected.account.screen_name} is connected. "
-            f"{_subscription_note(connected)} You can rename the brand in Settings.",
+def _sign_in_finish(request: HttpRequest, person: User, work: AfterLogin) -> None:
+    _reauthorise(request, person, work)
+    if work.new_brand_for is not None:
+        _create_brand(request, person, VerifiedToken(credentials=work.credentials, user=work.new_brand_for))
+
+
+def _reauthorise(request: HttpRequest, person: User, work: AfterLogin) -> None:
+    try:
+        connected = twitter_account_reauthorise_on_sign_in(
+            person=person, credentials=work.credentials, twitter_user_id=work.twitter_user_id
         )
+    except AccountConnectError as error:
+        messages.warning(request, f"@{work.screen_name} could not be re-authorised: {error}")
+        return
+    if connected is not None:
+        messages.success(request, f"@{work.screen_name} is re-authorised. {_subscription_note(connected)}")
+        _make_current(request, connected.account.brand)
+
+
+def _create_brand(request: HttpRequest, person: User, verified: VerifiedToken) -> None:
+    try:
+        connected = brand_create_for_sign_in(owner=person, verified=verified)
+    except (AccountConnectError, BrandError) as error:
+        messages.error(request, f"Roost could not set up a brand for @{verified.user.screen_name}: {error}")
+        return
+    brand = connected.account.brand
+    _make_current(request, brand)
+    messages.success(
+        request,
+        f"Welcome to Roost! {brand.name} is your brand and @{connected.account.screen_name} is connected. "
+        f"{_subscription_note(connected)} You can rename the brand in Settings.",
+    )
 
 
 def _make_current(request: HttpRequest, brand: Brand) -> None:

@@ -48,6 +48,9 @@ MFA_EXEMPT_PREFIXES = (
     "/healthz",
     "/sandbox/",
 )
+# ...except Twitter's sign-in under /accounts/: for a signed-in member it connects or
+# re-authorises the brand's accounts (Settings → Connect), which is the brand's business.
+MFA_GUARDED_PREFIXES = ("/accounts/twitter/",)
 
 
 class BrandRequiresMfaMiddleware:
@@ -59,7 +62,8 @@ class BrandRequiresMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         brand = getattr(request, "brand", None)
-        if brand is not None and brand.require_mfa and not request.path.startswith(MFA_EXEMPT_PREFIXES):
+        guarded = request.path.startswith(MFA_GUARDED_PREFIXES) or not request.path.startswith(MFA_EXEMPT_PREFIXES)
+        if brand is not None and brand.require_mfa and guarded:
             from django.contrib import messages
             from django.shortcuts import redirect
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -114,6 +114,16 @@ _LIVE_FOR_USER_ID = CompiledQuery(
 
 def twitter_accounts_needing_reauth(*, brand: Brand) -> QuerySet[TwitterAccount]:
     return TwitterAccount.objects.filter(brand=brand, state=TwitterAccount.State.NEEDS_REAUTH)
+
+
+def twitter_accounts_needing_attention(*, brand: Brand) -> QuerySet[TwitterAccount]:
+    """What every page warns the brand's members about, in one query: accounts Twitter no
+    longer accepts, and live accounts whose subscription failed (their DMs are not arriving)."""
+    return TwitterAccount.objects.filter(
+        Q(state=TwitterAccount.State.NEEDS_REAUTH)
+        | Q(state=TwitterAccount.State.ACTIVE, subscription_state=TwitterAccount.SubscriptionState.FAILED),
+        brand=brand,
+    ).order_by("screen_name")
 
 
 def membership_owners(*, brand: Brand) -> QuerySet[Membership]:

@@ -29,6 +29,7 @@ from accounts.services.invitations import (
     invitation_revoke,
 )
 from accounts.services.members import MembershipError, membership_change_role, membership_remove
+from accounts.services.operator_connect import twitter_account_connect_now
 from accounts.services.signin import brand_create_for_sign_in, twitter_account_reauthorise_on_sign_in
 from accounts.services.subscriptions import (
     twitter_account_disconnect,
@@ -41,14 +42,15 @@ from accounts.services.subscriptions import (
 from accounts.services.twitter_accounts import (
     AccountConnectError,
     Connected,
+    TwoFactorRequired,
     VerifiedToken,
     twitter_account_connect,
-    twitter_account_connect_now,
     twitter_account_credentials,
     twitter_account_link,
     twitter_account_mark_needs_reauth,
     twitter_account_notify_needs_reauth,
     twitter_account_refuse_if_elsewhere,
+    twitter_account_refuse_without_mfa,
     twitter_token_verify,
 )
 
@@ -64,6 +66,7 @@ __all__ = [
     "IssuedInvitation",
     "MembershipError",
     "RotationResult",
+    "TwoFactorRequired",
     "VerifiedToken",
     "api_token_authenticate",
     "api_token_create",
@@ -94,6 +97,7 @@ __all__ = [
     "twitter_account_reauthorise_on_sign_in",
     "twitter_account_record_unsubscribed",
     "twitter_account_refuse_if_elsewhere",
+    "twitter_account_refuse_without_mfa",
     "twitter_account_subscribe",
     "twitter_account_subscribe_pending",
     "twitter_account_subscription_request",

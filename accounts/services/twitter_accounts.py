@@ -26,6 +26,10 @@ class AccountConnectError(Exception):
     """The account could not be connected; the message says why and what to do."""
 
 
+class TwoFactorRequired(AccountConnectError):
+    """The brand requires two-factor authentication and the person connecting has none."""
+
+
 @dataclass(frozen=True)
 class VerifiedToken:
     """A user token Twitter accepts, with Direct Message permission, for ``user``."""
@@ -99,10 +103,24 @@ def twitter_account_refuse_if_elsewhere(*, brand: Brand, twitter_user_id: str, s
         raise _elsewhere(screen_name)
 
 
+def twitter_account_refuse_without_mfa(*, brand: Brand, actor: User | None) -> None:
+    """Connecting or re-authorising a brand's account is a member's act in that brand: when the
+    brand requires two-factor authentication, so does this. (``actor=None`` is an operator.)"""
+    from accounts.services.brand_settings import user_has_mfa
+
+    if actor is not None and brand.require_mfa and not user_has_mfa(actor):
+        raise TwoFactorRequired(
+            f"{brand.name} requires two-factor authentication. Set up an authenticator app "
+            "(Account → Two-factor authentication), then connect the account again. Nothing was changed."
+        )
+
+
 def _store(
     *, brand: Brand, verified: VerifiedToken, connected_by: User | None, subscribed: bool = False
 ) -> tuple[TwitterAccount, bool]:
-    """Write the verified token onto the brand's account (new, or re-authorised in place)."""
+    """Write the verified token onto the brand's account (new, or re-authorised in place).
+    Every connect and re-authorisation passes here, so the two-factor rule is checked here."""
+    twitter_account_refuse_without_mfa(brand=brand, actor=connected_by)
     user, credentials = verified.user, verified.credentials
     now = timezone.now()
     try:
@@ -157,7 +175,8 @@ def twitter_account_connect(
     Connecting an account the brand had before re-authorises it in place (tokens replaced,
     history kept). An account live in another brand is refused: it never moves silently.
     Subscribing to the webhook is a separate step (``twitter_account_subscribe``); the web
-    and command paths use ``twitter_account_link`` / ``twitter_account_connect_now``.
+    and command paths use ``twitter_account_link`` / ``twitter_account_connect_now``
+    (``accounts.services.operator_connect``).
     """
     verified = twitter_token_verify(credentials=credentials, check_subscriptions=check_subscriptions)
     with transaction.atomic():
@@ -194,23 +213,6 @@ def twitter_account_link(*, brand: Brand, verified: VerifiedToken, actor: User |
     with transaction.atomic():
         account, reconnecting = _store(brand=brand, verified=verified, connected_by=actor)
         twitter_account_subscription_request(account=account)
-        released = _after_connect(account=account, actor=actor, reconnecting=reconnecting)
-    return Connected(account=account, reauthorised=reconnecting, released=released)
-
-
-def twitter_account_connect_now(*, brand: Brand, verified: VerifiedToken, actor: User | None) -> Connected:
-    """Connect and subscribe synchronously (operator commands): subscribing comes first, so a
-    refusal leaves nothing written in Roost."""
-    user = verified.user
-    twitter_account_refuse_if_elsewhere(brand=brand, twitter_user_id=user.id, screen_name=user.screen_name)
-    try:
-        twitter_client().subscription_add(verified.credentials)
-    except TwitterError as error:
-        from accounts.services.subscriptions import subscription_failure_reason
-
-        raise AccountConnectError(subscription_failure_reason(error)) from error
-    with transaction.atomic():
-        account, reconnecting = _store(brand=brand, verified=verified, connected_by=actor, subscribed=True)
         released = _after_connect(account=account, actor=actor, reconnecting=reconnecting)
     return Connected(account=account, reauthorised=reconnecting, released=released)
 

@@ -9,14 +9,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from accounts.models import ApiToken, AuditEvent, Brand, Invitation, Membership, Role, TwitterAccount
 from accounts.services import api_token_authenticate
-from sandbox.models import SandboxSubscription
-from sandbox.services import sandbox_token_issue, sandbox_user_create
-from tests.factories import BrandFactory, MembershipFactory, UserFactory
+from sandbox.models import SandboxSubscription, SandboxUser
+from sandbox.services import fault_inject, sandbox_token_issue, sandbox_user_create
+from tests.factories import BrandFactory, MembershipFactory, TwitterAccountFactory, UserFactory
 
 
 def run(*args: str) -> str:
@@ -159,6 +160,62 @@ def test_connect_refuses_an_account_live_in_another_brand(acme_brand, webhook, o
     with pytest.raises(CommandError, match="already connected to another brand"):
         run("connect_twitter_account", "acme", "--token", owner_tokens[0], "--token-secret", owner_tokens[1])
     assert TwitterAccount.objects.get().brand == other
+
+
+def write_fails(*args: object, **kwargs: object) -> None:
+    raise IntegrityError("duplicate key value violates unique constraint")
+
+
+@pytestmark_live
+def test_a_connect_whose_write_fails_takes_back_the_subscription_it_added(
+    acme_brand, webhook, owner_tokens, monkeypatch
+):
+    monkeypatch.setattr(TwitterAccount, "save", write_fails)
+
+    with pytest.raises(CommandError, match="Nothing was stored. @roost_demo was just connected elsewhere; try again."):
+        run("connect_twitter_account", "acme", "--token", owner_tokens[0], "--token-secret", owner_tokens[1])
+
+    assert not SandboxSubscription.objects.exists()
+    assert not TwitterAccount.objects.exists()
+
+
+@pytestmark_live
+def test_a_connect_that_loses_a_race_leaves_the_subscription_to_the_brand_that_won(
+    acme_brand, webhook, owner_tokens, monkeypatch
+):
+    from accounts.services import operator_connect
+
+    bolt = BrandFactory(slug="bolt", name="Bolt")
+    checked = operator_connect.twitter_account_refuse_if_elsewhere
+
+    def connected_in_bolt_right_after_the_check(*, brand, twitter_user_id, screen_name):  # noqa: ANN001, ANN202
+        checked(brand=brand, twitter_user_id=twitter_user_id, screen_name=screen_name)
+        TwitterAccountFactory(brand=bolt, twitter_user_id=twitter_user_id, screen_name=screen_name)
+
+    monkeypatch.setattr(
+        operator_connect, "twitter_account_refuse_if_elsewhere", connected_in_bolt_right_after_the_check
+    )
+
+    with pytest.raises(CommandError, match="already connected to another brand"):
+        run("connect_twitter_account", "acme", "--token", owner_tokens[0], "--token-secret", owner_tokens[1])
+
+    assert TwitterAccount.objects.get().brand == bolt
+    assert SandboxSubscription.objects.filter(user__screen_name="roost_demo").exists()  # Bolt's events need it
+
+
+@pytestmark_live
+def test_a_subscription_twitter_will_not_take_back_is_logged_with_how_to_remove_it(
+    acme_brand, webhook, owner_tokens, monkeypatch, caplog
+):
+    monkeypatch.setattr(TwitterAccount, "save", write_fails)
+    fault_inject(endpoint="DELETE account_activity/all/:env_name/subscriptions/:user_id", status=503)
+    owner = SandboxUser.objects.get(screen_name="roost_demo")
+
+    with pytest.raises(CommandError, match="Nothing was stored."):
+        run("connect_twitter_account", "acme", "--token", owner_tokens[0], "--token-secret", owner_tokens[1])
+
+    assert SandboxSubscription.objects.filter(user=owner).exists()
+    assert f"remove it with `manage.py twitter_subscription remove {owner.id}`" in caplog.text
 
 
 @pytest.mark.django_db
