@@ -36,16 +36,6 @@ def account(brand_a) -> TwitterAccount:
     return TwitterAccountFactory(brand=brand_a, screen_name="acme_help", twitter_user_id="4000000099")
 
 
-@pytest.fixture
-def failed(brand_a) -> TwitterAccount:
-    return TwitterAccountFactory(
-        brand=brand_a,
-        screen_name="acme_help",
-        subscription_state=TwitterAccount.SubscriptionState.FAILED,
-        subscription_error="Twitter refused: no such webhook (code 34).",
-    )
-
-
 # --- agents -------------------------------------------------------------------------------------
 @responses.activate
 def test_an_agent_cannot_disconnect_an_account(client, bob, account):

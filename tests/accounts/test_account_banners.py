@@ -11,18 +11,6 @@ from tests.factories import TwitterAccountFactory
 
 pytestmark = pytest.mark.django_db
 
-REASON = "Twitter refused: no such webhook (code 34). An operator runs `manage.py twitter_webhook register`."
-
-
-@pytest.fixture
-def failed(brand_a) -> TwitterAccount:
-    return TwitterAccountFactory(
-        brand=brand_a,
-        screen_name="acme_help",
-        subscription_state=TwitterAccount.SubscriptionState.FAILED,
-        subscription_error=REASON,
-    )
-
 
 def test_owners_and_admins_see_why_dms_are_not_arriving_and_where_to_retry(client, alice, dana, failed):
     for person in (alice, dana):

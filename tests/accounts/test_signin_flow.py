@@ -179,15 +179,10 @@ def test_signing_in_again_reauthorises_in_place_and_releases_held_replies(browse
     assert Brand.objects.count() == 1
 
 
-def test_reconnecting_from_settings_reauthorises_the_same_account(browser, sandbox, alice, brand_a, acme_twitter):
-    account = TwitterAccountFactory(
-        brand=brand_a,
-        twitter_user_id=str(acme_twitter.id),
-        screen_name="acme_help",
-        state=TwitterAccount.State.NEEDS_REAUTH,
-        access_token="",
-        access_token_secret="",
-    )
+def test_reconnecting_from_settings_reauthorises_the_same_account(
+    browser, sandbox, alice, brand_a, acme_twitter, waiting_for_reauth
+):
+    account = waiting_for_reauth
     browser.log_in(alice.email)
 
     landed = browser.sign_in_with_twitter(as_user=acme_twitter, start=CONNECT, from_page="/settings/accounts")

@@ -66,16 +66,9 @@ def test_an_admin_without_two_factor_cannot_connect_an_account_when_the_brand_re
 
 
 def test_an_admin_without_two_factor_cannot_reconnect_an_account_when_the_brand_requires_it(
-    browser, sandbox, dana, brand_a, acme_twitter
+    browser, sandbox, dana, brand_a, acme_twitter, waiting_for_reauth
 ):
-    account = TwitterAccountFactory(
-        brand=brand_a,
-        twitter_user_id=str(acme_twitter.id),
-        screen_name="acme_help",
-        state=TwitterAccount.State.NEEDS_REAUTH,
-        access_token="",
-        access_token_secret="",
-    )
+    account = waiting_for_reauth
     browser.log_in(dana.email)
     started = browser.post(CONNECT, {}, from_page="/settings/accounts", allow_redirects=False)
     twitter_page = browser.get(started.headers["Location"])
