@@ -36,9 +36,12 @@ class RoostAdminSite(admin.AdminSite):
         """Everyone signs in on the site's own page (password, Twitter, the second factor): the
         admin's form admits only staff, which brand members are not, and would skip 2FA."""
         if request.user.is_authenticated:
-            # Signed in but not let in (no membership): the admin says so; sending them to the
-            # sign-in page would only bring them straight back here.
-            return super().login(request, extra_context)
+            # Signed in but not let in (no membership). Never the admin's own form: it would take
+            # a staff password without the second factor. Nor the sign-in page, which would only
+            # bring them straight back here.
+            from accounts.web.access import forbidden
+
+            return forbidden(request, "The admin is for members of a brand; you are not a member of one.")
         next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
         return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
 

@@ -188,5 +188,17 @@ def test_the_admin_login_sends_a_signed_in_stranger_nowhere_else(client):
     stranger = UserFactory()
     client.force_login(stranger)
     response = client.get(reverse("admin:login"))
-    assert response.status_code == 200  # the admin's "not authorised" page, not a redirect loop
-    assert "not authorized" in response.text
+    assert response.status_code == 403  # said plainly, not a redirect loop
+    assert "not a member of one" in response.text
+
+
+def test_the_admins_own_form_never_takes_a_password(client):
+    """It would sign a staff member in without their second factor."""
+    staffer = UserFactory(username="staffer", email="staffer@example.com", is_staff=True, is_superuser=True)
+    staffer.set_password("a long enough password")
+    staffer.save()
+    stranger = UserFactory()
+    client.force_login(stranger)
+    response = client.post(reverse("admin:login"), {"username": "staffer", "password": "a long enough password"})
+    assert response.status_code == 403
+    assert client.session["_auth_user_id"] == str(stranger.pk)  # still the stranger, not the staffer
