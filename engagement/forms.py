@@ -140,9 +140,13 @@ class TweetThisForm(forms.Form):
         help_text="Adds a button that opens a prefilled Tweet.",
     )
     tweet_this_text = forms.CharField(required=False, max_length=280, label="Text of the prefilled Tweet")
+    # The message's own buttons: the "Tweet this" button joins them, within Twitter's limit.
+    buttons = ButtonsField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if {"tweet_this_label", "tweet_this_text", "buttons"} & self.errors.keys():
+            return data  # already said what is wrong; the rest cannot be judged
         label, tweet = (data.get("tweet_this_label") or "").strip(), (data.get("tweet_this_text") or "").strip()
         if not (label or tweet):
             return data
@@ -154,7 +158,13 @@ class TweetThisForm(forms.Form):
         except TweetIntentError as error:
             self.add_error("tweet_this_text", str(error))
             return data
-        data["buttons"] = [*(data.get("buttons") or []), {"label": label, "url": url}]
+        buttons = [*(data.get("buttons") or []), {"label": label, "url": url}]
+        try:
+            validate_buttons(buttons_from_json(buttons))
+        except TwitterValidationError as error:
+            self.add_error("tweet_this_label", _twitter_error(error, "buttons"))
+            return data
+        data["buttons"] = buttons
         return data
 
 
@@ -164,7 +174,6 @@ class ReplyForm(TweetThisForm):
 
     text = forms.CharField(required=False, max_length=10_000, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
     quick_replies = QuickRepliesField()
-    buttons = ButtonsField()
     custom_profile = forms.CharField(required=False)
     attachment = forms.FileField(required=False)
     idempotency_key = forms.CharField(required=False, max_length=128)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import Membership
-from engagement.forms import ButtonsField, QuickRepliesField, TweetThisForm
+from engagement.forms import QuickRepliesField, TweetThisForm
 from engagement.models import Conversation, CustomProfile
 from engagement.selectors import custom_profile_default_for, custom_profiles_for_account
 from integrations.twitter import wire_capabilities
@@ -19,7 +19,6 @@ class AdminReplyForm(TweetThisForm):
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, required=False, label="Reply")
     quick_replies = QuickRepliesField()
-    buttons = ButtonsField()
     custom_profile = forms.ModelChoiceField(
         queryset=CustomProfile.objects.none(), required=False, label="Reply as", empty_label="the account itself"
     )

@@ -23,12 +23,10 @@ def composer_preview(request: HttpRequest, conversation_id: str) -> HttpResponse
     conversation = conversation_get(brand=brand, conversation_id=conversation_id)
     problems: list[str] = []
     quick_replies = _cleaned(QuickRepliesField(), request.POST.get("quick_replies", ""), problems)
-    buttons = _cleaned(ButtonsField(), request.POST.get("buttons", ""), problems)
-    tweet_this = TweetThisForm(request.POST)
-    if tweet_this.is_valid():
-        buttons = [*(buttons or []), *tweet_this.cleaned_data.get("buttons", [])]
-    else:  # shown above the preview, which still renders
-        problems.extend(message for errors in tweet_this.errors.values() for message in errors)
+    buttons_form = TweetThisForm(request.POST)  # the buttons with the "Tweet this" one, if any
+    if not buttons_form.is_valid():  # shown above the preview, which still renders
+        problems.extend(message for errors in buttons_form.errors.values() for message in errors)
+    buttons = buttons_form.cleaned_data.get("buttons")
     signature = ""
     if request.POST.get("custom_profile"):
         try:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from engagement.forms import TweetThisForm
 from engagement.models import Message
 from engagement.tweet_intent import TweetIntentError, tweet_intent_url
 from tests.factories import ConversationFactory, TwitterAccountFactory
@@ -150,3 +151,30 @@ def test_the_outsider_cannot_reply_with_a_tweet_this_button_in_our_conversation(
     response = reply(client, conversation, text="hijack", tweet_this_label="Share", tweet_this_text="Yay")
     assert response.status_code == 404
     assert not Message.objects.filter(direction="outbound").exists()
+
+
+def test_a_fourth_button_is_refused_by_the_form_itself_naming_the_builder():
+    """Caught where the agent fills it in, not only by the reply service after sending."""
+    three = "\n".join(f"Link {n} | https://example.com/{n}" for n in range(3))
+    form = TweetThisForm({"buttons": three, "tweet_this_label": "Share", "tweet_this_text": "Yay"})
+    assert not form.is_valid()
+    assert "at most 3 buttons" in " ".join(form.errors["tweet_this_label"])
+
+
+def test_a_bad_tweet_text_is_one_error_not_two():
+    form = TweetThisForm({"tweet_this_label": "Share", "tweet_this_text": "Yay\x00"})
+    assert not form.is_valid()
+    assert "tweet_this_label" not in form.errors  # not also "give both the label and the text"
+    assert form.errors["tweet_this_text"]
+
+
+@pytest.mark.django_db
+def test_the_preview_says_a_fourth_button_is_too_many(client, bob, conversation):
+    client.force_login(bob)
+    three = "\n".join(f"Link {n} | https://example.com/{n}" for n in range(3))
+    preview = client.post(
+        reverse("composer_preview", args=[conversation.public_id]),
+        {"text": "Thanks!", "buttons": three, "tweet_this_label": "Share", "tweet_this_text": "Yay"},
+    )
+    assert preview.status_code == 200
+    assert "at most 3 buttons" in preview.text
