@@ -6,8 +6,8 @@ a message that fails on every attempt. Inputs a person sends are refused with th
 (``text_problem``, ``storable``); text Twitter delivers is repaired instead
 (``storable_text``), since the event must still be recorded.
 
-An id is ASCII digits: ``str.isdigit()`` also accepts "²" and other Unicode digits, some of
-which ``int()`` then refuses.
+An id is at most 20 ASCII digits: ``str.isdigit()`` also accepts "²" and other Unicode
+digits, some of which ``int()`` then refuses, as it refuses a string of thousands of digits.
 
 A URL in text: Twitter refuses one in a quick-reply label, and the client and the sandbox must
 agree on what counts (``contains_url``).
@@ -51,10 +51,15 @@ def storable_text(text: str) -> str:
     return text
 
 
+# Twitter's ids are 64-bit (at most 20 digits); so is every count and offset its API takes.
+MAX_DIGITS = 20
+
+
 def is_ascii_digits(value: object) -> bool:
-    """Whether ``value`` (a string or an int) is written with ASCII digits only."""
+    """Whether ``value`` (a string or an int) is a number Twitter could send: ASCII digits only,
+    at most ``MAX_DIGITS`` of them (``int()`` refuses a string of over 4,300 digits)."""
     text = str(value)
-    return text.isascii() and text.isdigit()
+    return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
 
 
 # twitter-api.md §6.1: a quick-reply label may hold "no URLs" (an error), without saying what

@@ -42,6 +42,9 @@ def test_storable_text_drops_nul_and_replaces_half_an_emoji():
         ("\u00b2", False),
         ("\uff11\uff12", False),
         ("-1", False),
+        ("9" * 20, True),
+        ("9" * 21, False),
+        ("9" * 5000, False),  # int() would refuse it: past Python's 4,300 digits
     ],
 )
 def test_an_id_is_ascii_digits_only(value, expected):

@@ -45,7 +45,7 @@ def _id(value: Any, what: str) -> str:
         raise PayloadError(f"{what} is missing")
     if isinstance(value, int | str):
         text = str(value).strip()
-        if is_ascii_digits(text) and len(text) <= 32:
+        if is_ascii_digits(text):
             return text
     raise PayloadError(f"{what} is not a Twitter id: {str(value)[:40]!r}")
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.text import is_ascii_digits
 from webhooks.services.intake import IntakeUnavailable, webhook_event_store
 from webhooks.signatures import SIGNATURE_HEADER, crc_response_token, crc_token_is_acceptable, signature_is_valid
 
@@ -39,7 +40,11 @@ def _answer_crc(request: HttpRequest) -> HttpResponse:
 def receive_event(request: HttpRequest) -> HttpResponse:
     """A signed delivery: checked, stored and answered (also called by the WSGI fast path)."""
     length = request.META.get("CONTENT_LENGTH")
-    if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+    if length and not is_ascii_digits(length):
+        # Not a length ("²", thousands of digits): Django's own reading of the body would fail
+        # with a 500. Nothing is stored.
+        return HttpResponse("Content-Length must be a number.", status=400, content_type="text/plain")
+    if length and int(length) > MAX_BODY_BYTES:
         return HttpResponse(status=413)
     body = request.body
     if len(body) > MAX_BODY_BYTES:

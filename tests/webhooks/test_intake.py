@@ -65,6 +65,23 @@ def test_an_oversized_body_is_refused(client):
     assert not WebhookEvent.objects.exists()
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "9" * 5000, "12x"])
+def test_a_content_length_that_is_no_number_is_a_400_not_a_500(client, length):
+    from tests.webhooks.payloads import signature_for
+
+    body = encode(direct_messages(message_event()))
+    response = client.generic(
+        "POST",
+        "/webhooks/twitter/",
+        body,
+        content_type="application/json",
+        CONTENT_LENGTH=length,
+        HTTP_X_TWITTER_WEBHOOKS_SIGNATURE=signature_for(body),
+    )
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
 def test_invalid_json_with_a_valid_signature_is_a_400(client):
     assert post_signed(client, b"{not json").status_code == 400
     assert post_signed(client, b"\xff\xfe{}").status_code == 400
