@@ -29,7 +29,12 @@ def current_brand(request: HttpRequest) -> dict[str, Any]:
         return [account for account in needing_attention() if account.state == TwitterAccount.State.NEEDS_REAUTH]
 
     def accounts_not_subscribed() -> list[TwitterAccount]:
-        return [account for account in needing_attention() if account.state == TwitterAccount.State.ACTIVE]
+        return [
+            account
+            for account in needing_attention()
+            if account.state == TwitterAccount.State.ACTIVE
+            and account.subscription_state == TwitterAccount.SubscriptionState.FAILED
+        ]
 
     return {
         "accounts_needing_reauth": accounts_needing_reauth,

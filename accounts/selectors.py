@@ -112,10 +112,6 @@ _LIVE_FOR_USER_ID = CompiledQuery(
 )
 
 
-def twitter_accounts_needing_reauth(*, brand: Brand) -> QuerySet[TwitterAccount]:
-    return TwitterAccount.objects.filter(brand=brand, state=TwitterAccount.State.NEEDS_REAUTH)
-
-
 def twitter_accounts_needing_attention(*, brand: Brand) -> QuerySet[TwitterAccount]:
     """What every page warns the brand's members about, in one query: accounts Twitter no
     longer accepts, and live accounts whose subscription failed (their DMs are not arriving)."""

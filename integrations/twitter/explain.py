@@ -112,18 +112,19 @@ def explain(error: TwitterError, *, operation: Operation | None = None) -> str:
     if isinstance(error, TransportError):
         return f"Could not reach Twitter ({error.message}); it will be tried again."
     said = f"Twitter refused: {error.message}" + (f" (code {error.code})" if error.code is not None else "")
-    hint = _operation_hint(error, operation)
-    if hint:
-        return f"{said.rstrip('.') if error.code is None else said}: {hint}"
+    hint = _operation_hint(error, operation) or _hint(error)
+    # v2 refusals have no code, so the sentence may already end with Twitter's own full stop.
+    said = said.removesuffix(".")
+    return f"{said}: {hint}" if hint else f"{said}."
+
+
+def _hint(error: TwitterError) -> str | None:
     for fragment, hint in CRC_HINTS.items():
         if fragment in error.message:
-            return f"{said}: {hint}"
+            return hint
     if isinstance(error, RateLimited) and error.reset_at:
-        return f"{said}: try again after {error.reset_at:%H:%M:%S} UTC."
+        return f"try again after {error.reset_at:%H:%M:%S} UTC."
     hint = CODE_HINTS.get(error.code or -1)
     if hint is None and isinstance(error, AuthenticationFailed) and error.token_rejected:
         hint = CODE_HINTS[89]  # v2 says it with a bare 401; the client found out it was the token
-    if hint:
-        return f"{said.rstrip('.') if error.code is None else said}: {hint}"
-    # v2 refusals have no code, so the sentence may already end with Twitter's own full stop.
-    return said if said.endswith(".") else f"{said}."
+    return hint

@@ -75,3 +75,9 @@ def test_subscribing_without_a_webhook_says_to_register_it_first(error):
 def test_other_refusals_are_explained_as_before_whatever_the_operation():
     error = NotPermitted("Application cannot perform write actions.", code=261, status=403)
     assert explain(error, operation=Operation.SUBSCRIPTION_ADD) == explain(error)
+
+
+@pytest.mark.parametrize("operation", [None, *Operation])
+def test_a_refusal_and_its_hint_are_joined_without_a_doubled_full_stop(operation):
+    for error in TOO_MANY:
+        assert ".:" not in explain(error, operation=operation)
