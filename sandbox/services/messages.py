@@ -158,11 +158,12 @@ def dm_send(*, sender: SandboxUser, event: Any) -> SandboxDirectMessage:
         raise errors.dm_refused("event.message_create is required.")
     target = message_create.get("target")
     recipient_id = str(target.get("recipient_id", "")) if isinstance(target, dict) else ""
-    if not is_ascii_digits(recipient_id):
+    if not (recipient_id.isascii() and recipient_id.isdigit()):
         raise errors.dm_refused("event.message_create.target.recipient_id is required.")
     data = message_data_parse(message_create.get("message_data"), text_limit=DM_TEXT_LIMIT)
-    # An unknown recipient: twitter-api.md documents 349 for "cannot send to this user".
-    recipient = _USER.first_object(user_id=int(recipient_id))
+    # An unknown recipient, digits beyond any id included: twitter-api.md documents 349 for
+    # "cannot send to this user".
+    recipient = _USER.first_object(user_id=int(recipient_id)) if is_ascii_digits(recipient_id) else None
     if recipient is None:
         raise errors.TwitterError(403, 349, "You cannot send messages to this user.")
     custom_profile = None
