@@ -66,9 +66,10 @@ def is_ascii_digits(value: object) -> bool:
 # counts. Taken here as what Twitter links in text: a scheme, "www.", a domain name with a
 # common generic TLD ("Visit acme.com"), or any domain name followed by a path ("acme.de/help").
 # The client's validation and the sandbox both use this rule, so the two cannot disagree.
+# A bare domain counts only with its TLD in lower case, as addresses are written: "ASP.NET",
+# "Go.Dev" or "Mail.App" in a label are names, not links.
 _URL_IN_TEXT = re.compile(
-    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|biz|io|co|ly|app|dev)\b|\b[\w-]+\.[a-z]{2,}/",
-    re.IGNORECASE,
+    r"(?i:https?://|www\.)|\b[\w-]+\.(?:com|net|org|info|biz|io|co|ly|app|dev)\b|(?i:\b[\w-]+\.[a-z]{2,}/)"
 )
 
 

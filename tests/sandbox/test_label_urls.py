@@ -21,7 +21,17 @@ WITH_URLS = [
     "help.acme.io",
     "acme.de/help",
 ]
-WITHOUT_URLS = ["Order status", "Yes, please", "3.5 stars", "e.g. shipping", "Mr. Smith", "v2.0 ready", "Sure.Thanks"]
+WITHOUT_URLS = [
+    "Order status",
+    "Yes, please",
+    "3.5 stars",
+    "e.g. shipping",
+    "Mr. Smith",
+    "v2.0 ready",
+    "Sure.Thanks",
+    "ASP.NET help",
+    "Go.Dev tips",
+]
 
 
 @pytest.mark.parametrize("label", WITH_URLS)
