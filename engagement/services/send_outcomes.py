@@ -111,8 +111,7 @@ def message_retry_later(
 ) -> str:
     """Queue it again after exponential backoff with jitter; once the next try would fall
     past GIVE_UP_AFTER from the first attempt, it fails with ``given_up`` instead."""
-    now = timezone.now()
-    message.refresh_from_db(fields=["attempts", "first_attempt_at"])
+    now = timezone.now()  # the caller's message was loaded after its claim: its attempts are current
     delay = min(BACKOFF_FIRST_SECONDS * 2 ** max(message.attempts - 1, 0), BACKOFF_MAX_SECONDS)
     delay *= random.uniform(0.5, 1.5)  # noqa: S311 - jitter, not security
     until = now + timedelta(seconds=delay)

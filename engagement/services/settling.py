@@ -34,6 +34,10 @@ UNCONFIRMED = (
     "Delivery could not be confirmed: Twitter gave no answer, and the message could not be found among the "
     "account's recent Direct Messages. Check the conversation on Twitter before pressing Retry, which sends it again."
 )
+UNCHECKED = (
+    "Delivery could not be confirmed: Twitter gave no answer, and its list of the account's Direct Messages "
+    "could not be read since. Check the conversation on Twitter before pressing Retry, which sends it again."
+)
 
 
 def messages_sweep() -> dict[str, int]:
@@ -83,12 +87,19 @@ def messages_settle_unknown(*, account_id: int) -> dict[str, int]:
     unknown = _unknown_sends(account) if account is not None else []
     if not unknown:
         return outcomes
-    tweets = [message for message in unknown if message.conversation.kind == Conversation.Kind.MENTION]
-    direct_messages = [message for message in unknown if message not in tweets]
+    tweets: list[Message] = []
+    direct_messages: list[Message] = []
+    for message in unknown:
+        message.account = account
+        (tweets if message.conversation.kind == Conversation.Kind.MENTION else direct_messages).append(message)
     with log_context(brand=account.brand.slug, account=account.screen_name):
         for tweet in tweets:
             outcomes[_post_again(tweet)] += 1
-        if direct_messages:
+        if direct_messages and not (account.state == TwitterAccount.State.ACTIVE and account.has_tokens):
+            # Nobody can look: they wait with the account's held replies, and are settled once
+            # it is connected again (never failed for a check that was not made).
+            outcomes["unsettled"] += len(direct_messages)
+        elif direct_messages:
             listing = _listing(account, since=min(message.claimed_at for message in direct_messages))
             taken = _ids_already_recorded(account, listing)
             for message in direct_messages:
@@ -107,15 +118,13 @@ def _unknown_sends(account: TwitterAccount) -> list[Message]:
         Message.objects.filter(
             account=account, status=Message.Status.UNKNOWN, claimed_at__lte=timezone.now() - ECHO_GRACE
         )
-        .select_related("account", "conversation__contact", "custom_profile")
+        .select_related("conversation__contact", "custom_profile")
         .order_by("claimed_at")
     )
 
 
 def _listing(account: TwitterAccount, *, since: datetime) -> SentEvents | None:
-    """None when it cannot be read now (no token, a rate limit, Twitter failing)."""
-    if not account.has_tokens:
-        return None
+    """None when it cannot be read now (a rate limit, Twitter failing)."""
     try:
         return sent_events_since(account, since)
     except TwitterError as error:
@@ -139,7 +148,7 @@ def _settle(message: Message, listing: SentEvents | None, taken: set[str]) -> st
         return "sent"
     if listing is not None and listing.covers(message):
         return _send_again(message)
-    return _undetermined(message)
+    return _undetermined(message, looked=listing is not None)
 
 
 def _send_again(message: Message) -> str:
@@ -157,23 +166,23 @@ def _send_again(message: Message) -> str:
 def _post_again(message: Message) -> str:
     """events/list holds Direct Messages only, so an unknown Tweet is posted again (after a
     backoff): Twitter refuses an identical status, and sending reads that as the first one
-    having gone out. Retry stays safe after the give-up window for the same reason."""
+    having gone out. Only of a recent Tweet, though: past the give-up window an agent decides."""
     outcome = message_retry_later(
         message,
         from_status=Message.Status.UNKNOWN,
         note="Twitter gave no answer; the Tweet will be posted again unless Twitter already has it.",
         given_up=(
-            f"{KEPT_FAILING} and never confirmed the Tweet. Retry is safe: if the Tweet did go out, Twitter "
-            "refuses the copy and it shows as sent."
+            f"{KEPT_FAILING} and never confirmed the Tweet. Check the account's Tweets before pressing Retry: "
+            "Twitter refuses a copy of a recent Tweet (it then shows as sent), not of an older one."
         ),
     )
     return "requeued" if outcome == Message.Status.QUEUED else "failed"
 
 
-def _undetermined(message: Message) -> str:
+def _undetermined(message: Message, *, looked: bool) -> str:
     """Neither found nor proven missing: sending it again could give the customer two, so it
     stays unknown until the give-up window is over, then an agent decides."""
     if timezone.now() - (message.first_attempt_at or message.claimed_at) <= GIVE_UP_AFTER:
         return "unsettled"
-    message_fail(message, reason=UNCONFIRMED)
+    message_fail(message, reason=UNCONFIRMED if looked else UNCHECKED)
     return "failed"

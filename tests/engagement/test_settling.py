@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.models import TwitterAccount
 from engagement.models import Message
 from engagement.services.replies import message_retry
 from engagement.services.settling import messages_settle_unknown
@@ -107,14 +108,32 @@ def test_an_unknown_send_that_cannot_be_confirmed_fails_after_ten_minutes_saying
     assert "before pressing Retry" in message.error
 
 
-def test_an_unknown_send_of_an_account_without_a_token_fails_after_ten_minutes_saying_so(wired):
+def test_an_unknown_send_of_an_account_needing_reauthorisation_waits_for_it_and_is_then_settled(wired):
+    """Like its held replies: nobody can look while the token is gone, so it is not failed."""
     message = unknown_send(wired, attempted_ago=timedelta(minutes=11))
+    token = wired.account.access_token
+    TwitterAccount.objects.filter(pk=wired.account.pk).update(state=TwitterAccount.State.NEEDS_REAUTH)
     wired.account.access_token = ""
-    wired.account.save()
+    wired.account.save(update_fields=["access_token"])
+    messages_settle_unknown(account_id=wired.account.pk)
+    assert status(message) == "unknown"
+    wired.account.access_token = token
+    wired.account.state = TwitterAccount.State.ACTIVE
+    wired.account.save(update_fields=["access_token", "state"])
+    messages_settle_unknown(account_id=wired.account.pk)
+    message.refresh_from_db()
+    assert message.status == "failed"  # past the window and proven missing: Twitter kept failing
+    assert "never arrived" in message.error
+
+
+def test_an_unknown_send_whose_list_cannot_be_read_fails_after_ten_minutes_saying_so(wired):
+    message = unknown_send(wired, attempted_ago=timedelta(minutes=11))
+    fault_inject(endpoint="GET direct_messages/events/list", status=429, code=88, count=20)
     messages_settle_unknown(account_id=wired.account.pk)
     message.refresh_from_db()
     assert message.status == "failed"
     assert message.error.startswith("Delivery could not be confirmed")
+    assert "could not be read" in message.error  # not "could not be found": nobody could look
 
 
 @pytest.mark.worker
