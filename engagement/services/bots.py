@@ -129,26 +129,38 @@ def bots_answer(message: Message) -> Message | None:
     rules = _rules_for(conversation)
     if not rules:
         return None  # most brands' most messages: nothing more to look up
-    now = timezone.now()
     # A savepoint, only once there are rules: webhook processing answers inside the event's
     # transaction, and a rule that fails halfway must roll back its own writes, not the event.
-    with (
-        transaction.atomic(),
-        log_context(brand=message.brand.slug, conversation=str(conversation.public_id), message=str(message.public_id)),
-    ):
-        # Only a first-message rule needs to know, so only then is it looked up.
-        first_message = any(rule.trigger == BotRule.Trigger.FIRST_MESSAGE for rule in rules) and (
-            not conversation.messages.filter(direction=Message.Direction.INBOUND, pk__lt=message.pk).exists()
-        )
-        for rule in rules:
-            if not rule_matches(rule, message, first_message=first_message, at=now):
-                continue
-            recent = _bot_replies_in_the_last_hour(conversation, now)
-            if recent >= MAX_REPLIES_PER_HOUR:
-                logger.warning("bot stays quiet: %d automatic replies in the last hour (loop guard)", recent)
-                return None
-            logger.info("bot rule %r matched", rule.name)
-            return _apply(rule, conversation)
+    try:
+        with (
+            transaction.atomic(),
+            log_context(
+                brand=message.brand.slug, conversation=str(conversation.public_id), message=str(message.public_id)
+            ),
+        ):
+            return _first_match_answers(message, conversation, rules)
+    except Exception:
+        # Its writes are undone; what it changed on the conversation in memory (bot on or off,
+        # status, last reply) must not steer the next message of the same payload.
+        conversation.refresh_from_db()
+        raise
+
+
+def _first_match_answers(message: Message, conversation: Conversation, rules: list[BotRule]) -> Message | None:
+    now = timezone.now()
+    # Only a first-message rule needs to know, so only then is it looked up.
+    first_message = any(rule.trigger == BotRule.Trigger.FIRST_MESSAGE for rule in rules) and (
+        not conversation.messages.filter(direction=Message.Direction.INBOUND, pk__lt=message.pk).exists()
+    )
+    for rule in rules:
+        if not rule_matches(rule, message, first_message=first_message, at=now):
+            continue
+        recent = _bot_replies_in_the_last_hour(conversation, now)
+        if recent >= MAX_REPLIES_PER_HOUR:
+            logger.warning("bot stays quiet: %d automatic replies in the last hour (loop guard)", recent)
+            return None
+        logger.info("bot rule %r matched", rule.name)
+        return _apply(rule, conversation)
     return None
 
 

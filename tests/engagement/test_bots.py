@@ -249,6 +249,29 @@ def test_a_rule_that_fails_halfway_rolls_back_only_its_own_writes(brand_a, monke
 
 
 @pytest.mark.django_db
+def test_a_rule_that_fails_halfway_leaves_no_trace_on_the_conversation_in_memory(brand_a, monkeypatch):
+    """The next message of the same payload is judged on the conversation as stored."""
+    from django.db import transaction
+
+    from engagement.services import bots
+
+    def hands_over_then_breaks(rule, conversation):
+        applied(rule, conversation)
+        raise RuntimeError("the label table went away")
+
+    applied = bots._apply
+    monkeypatch.setattr(bots, "_apply", hands_over_then_breaks)
+    BotRule.objects.create(brand=brand_a, name="human", trigger="keywords", keywords="human", hand_over=True)
+    with transaction.atomic():
+        message = Message.objects.select_related("conversation", "brand").get(
+            pk=MessageFactory(conversation__account__brand=brand_a, text="human").pk
+        )
+        with pytest.raises(RuntimeError):
+            bots.bots_answer(message)
+        assert message.conversation.bot_active is True
+
+
+@pytest.mark.django_db
 def test_an_admin_adds_the_menu_bot_to_their_brand_from_the_admin(client, dana, brand_b):
     client.force_login(dana)
     changelist = client.get("/admin/engagement/botrule/")
