@@ -41,9 +41,9 @@ ALLOW_DMS_HINT = (
 
 def rate_limited_note(error: RateLimited) -> str:
     """Stored in ``sync_error`` of a row left waiting: the sweep tries it again later."""
-    reset_at = error.reset_at
-    until = f" until {reset_at:%H:%M} UTC" if reset_at else ""
-    return f"Twitter's rate limit for this is used up{until}; it will sync again after that on its own."
+    if error.reset_at is None:  # Twitter did not say when
+        return "Twitter's rate limit for this is used up; it will sync again on its own once it resets."
+    return f"Twitter's rate limit for this is used up until {error.reset_at:%H:%M} UTC; it will sync again after that on its own."
 
 
 class SyncImpossible(Exception):
