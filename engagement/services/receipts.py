@@ -62,17 +62,18 @@ def conversation_mark_read(*, conversation: Conversation) -> bool:
     """An agent opened the conversation: tell the customer up to where it was read."""
     from engagement.tasks import mark_read
 
+    if conversation.unread_count:
+        Conversation.objects.filter(pk=conversation.pk).update(unread_count=0)
+        conversation.unread_count = 0
+    if not _usable(conversation) or not _wire_carries("read_receipts"):
+        return False  # checked before the query below: no receipt can go anyway
     newest = (
         conversation.messages.filter(direction=Message.Direction.INBOUND, external_id__isnull=False)
         .order_by("-sent_at", "-pk")
         .values_list("external_id", flat=True)
         .first()
     )
-    if conversation.unread_count:
-        Conversation.objects.filter(pk=conversation.pk).update(unread_count=0)
-    if not newest or newest == conversation.brand_last_read_event_id or not _usable(conversation):
-        return False
-    if not _wire_carries("read_receipts"):
+    if not newest or newest == conversation.brand_last_read_event_id:
         return False
     if not _within_budget(conversation.account_id):
         return False
@@ -87,7 +88,6 @@ def conversation_opened(*, conversation: Conversation, by: User) -> None:
     from engagement.services.presence import presence_mark
 
     conversation_mark_read(conversation=conversation)
-    conversation.unread_count = 0
     presence_mark(conversation=conversation, user=by)
 
 
