@@ -44,7 +44,8 @@ class SandboxAccessTokenAdmin(SuperuserOnly):
 
     @admin.display(description="Token")
     def masked(self, obj: m.SandboxAccessToken) -> str:
-        return f"{obj.token[:22]}…{obj.token[-4:]}"
+        # Twitter's tokens start with the user id; of the secret part, only the last four show.
+        return f"{obj.token.partition('-')[0]}-…{obj.token[-4:]}"
 
 
 @admin.register(m.SandboxWebhook)

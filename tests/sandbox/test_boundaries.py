@@ -75,3 +75,4 @@ def test_operators_never_see_a_sandbox_access_token_in_full(db):
         assert response.status_code == 200
         assert token not in response.text
         assert token[-4:] in response.text  # enough to tell tokens apart
+        assert token.partition("-")[2][:-4] not in response.text  # none of the rest of the secret part
