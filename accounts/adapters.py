@@ -65,9 +65,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         # Every login stage (the second factor included) has passed: what signing in with
         # Twitter left waiting is done now (accounts.web.after_login).
-        work = after_login_take((kwargs.get("signal_kwargs") or {}).get("sociallogin"))
-        if work is not None:
-            _sign_in_finish(request, user, work)
+        try:
+            work = after_login_take((kwargs.get("signal_kwargs") or {}).get("sociallogin"))
+            if work is not None:
+                _sign_in_finish(request, user, work)
+        except Exception:
+            # They are signed in already: a failure here (a token under a key rotated away
+            # meanwhile, the database) must not turn that into an error page, nor skip the rest.
+            logger.exception("signing in with Twitter: what it left waiting could not be done")
+            messages.error(
+                request,
+                "You are signed in, but Roost could not finish connecting your Twitter account. "
+                "Sign in with Twitter again to retry.",
+            )
         invitation_accept_pending(request, user)
         return super().post_login(request, user, **kwargs)
 

@@ -216,3 +216,39 @@ def test_a_person_left_with_no_brand_gets_a_new_one_only_after_the_second_factor
 
     assert "Welcome to Roost! Acme Help is your brand and @acme_help is connected." in page_text(landed.text)
     assert Brand.objects.get().memberships.get().user == person
+
+
+def test_work_left_by_sign_in_that_cannot_be_done_is_an_error_message_not_an_error_page(rf, bob):
+    """The person is signed in by then; a token sealed under a key rotated away meanwhile must
+    not turn that into a 500."""
+    from allauth.socialaccount.models import SocialLogin
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.adapters import AccountAdapter
+    from accounts.web.after_login import STATE_KEY
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    request.user = bob
+    request._messages = FallbackStorage(request)
+    sociallogin = SocialLogin()
+    sociallogin.state[STATE_KEY] = {
+        "token": "not a sealed token",
+        "secret": "nor this",
+        "twitter_user_id": "4000000042",
+        "screen_name": "acme_help",
+        "new_brand_for": None,
+    }
+    response = AccountAdapter(request).post_login(
+        request,
+        bob,
+        email_verification="none",
+        signal_kwargs={"sociallogin": sociallogin},
+        email=None,
+        signup=False,
+        redirect_url="/",
+    )
+    assert response.status_code == 302
+    assert "could not finish connecting your Twitter account" in " ".join(str(m) for m in get_messages(request))
