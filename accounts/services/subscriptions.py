@@ -18,7 +18,7 @@ from accounts.services.twitter_accounts import AccountConnectError, twitter_acco
 from config.logging import log_context
 from config.queue import enqueue_on_commit
 from integrations.twitter import NotFound, Retryable, TwitterError, twitter_client
-from integrations.twitter.explain import explain
+from integrations.twitter.explain import Operation, explain
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +27,10 @@ SUBSCRIPTION_RETRY_AFTER = timedelta(minutes=1)
 
 
 def subscription_failure_reason(error: TwitterError) -> str:
-    """Twitter's refusal in words, with the step that fixes it."""
-    reason = explain(error)
-    if error.code == 34:
-        reason += " The app has no webhook registered yet: an operator runs `manage.py twitter_webhook register`."
-    elif error.code == 214:
-        reason += " Free a subscription (`manage.py twitter_subscription list` / `remove`) or upgrade the app's plan."
-    elif error.code in (32, 93):
+    """Twitter's refusal in words, with the step that fixes it (explain() knows a subscription's:
+    no webhook, the limit reached)."""
+    reason = explain(error, operation=Operation.SUBSCRIPTION_ADD)
+    if error.code in (32, 93):
         reason += " Sign in with Twitter again (Reconnect) once the app has 'Read, Write and Direct Messages'."
     return reason
 

@@ -17,12 +17,10 @@ from integrations.twitter.errors import (
 class Operation(StrEnum):
     """What the caller asked Twitter for. Some refusals mean something else, and are fixed
     another way, depending on it: 214 "Too many resources already created." is a full webhook
-    allowance on registration but a full subscription allowance on subscribing (§3.2), and a
-    404 on removing a subscription means the account was not subscribed."""
+    allowance on registration but a full subscription allowance on subscribing (§3.2)."""
 
     WEBHOOK_REGISTER = "webhook_register"
     SUBSCRIPTION_ADD = "subscription_add"
-    SUBSCRIPTION_REMOVE = "subscription_remove"
 
 
 TOO_MANY_RESOURCES = "Too many resources already created"
@@ -96,11 +94,9 @@ def _operation_hint(error: TwitterError, operation: Operation | None) -> str | N
     for (for_operation, fragment), hint in OPERATION_HINTS.items():
         if for_operation is operation and fragment in error.message:
             return hint
-    if isinstance(error, NotFound):  # v1.1 code 34, v2 a 404 or no webhook at our URL
-        if operation is Operation.SUBSCRIPTION_ADD:
-            return f"the app has no webhook to subscribe the account to; {REGISTER_WEBHOOK_FIRST}"
-        if operation is Operation.SUBSCRIPTION_REMOVE:
-            return "that account is not subscribed to the app's webhook, so there is nothing to remove."
+    # v1.1 code 34, v2 a 404 or no webhook at our URL
+    if isinstance(error, NotFound) and operation is Operation.SUBSCRIPTION_ADD:
+        return f"the app has no webhook to subscribe the account to; {REGISTER_WEBHOOK_FIRST}"
     return None
 
 

@@ -49,20 +49,6 @@ def test_a_connected_accounts_recorded_failure_frees_a_subscription_and_keeps_th
 @pytest.mark.parametrize(
     "error",
     [
-        NotFound("Sorry, that page does not exist.", code=34, status=404),
-        NotFound("Sorry, that page does not exist.", status=404),
-        WebhookNotRegistered("the app has no webhook registered at http://x/webhooks/twitter/"),
-    ],
-)
-def test_removing_a_subscription_that_does_not_exist_says_the_account_is_not_subscribed(error):
-    said = explain(error, operation=Operation.SUBSCRIPTION_REMOVE)
-    assert "that account is not subscribed to the app's webhook, so there is nothing to remove" in said
-    assert "no such webhook" not in said
-
-
-@pytest.mark.parametrize(
-    "error",
-    [
         NotFound("Webhook does not exist or is associated with a different twitter application.", code=34, status=404),
         WebhookNotRegistered("the app has no webhook registered at http://x/webhooks/twitter/"),
     ],

@@ -144,13 +144,16 @@ def test_registering_a_second_webhook_explains_the_webhook_limit(sandbox):
     assert "drops every subscription" in said
 
 
-def test_removing_an_account_that_is_not_subscribed_says_so(sandbox):
+def test_removing_an_account_that_is_not_subscribed_says_so_and_records_it(sandbox, brand_a):
     run("twitter_webhook", "register")
-    with pytest.raises(CommandError) as refused:
-        run("twitter_subscription", "remove", "1234567")
-    said = str(refused.value)
-    assert "that account is not subscribed to the app's webhook, so there is nothing to remove" in said
+    account = TwitterAccountFactory(
+        brand=brand_a, twitter_user_id="1234567", subscription_state=TwitterAccount.SubscriptionState.SUBSCRIBED
+    )
+    said = run("twitter_subscription", "remove", "1234567")
+    assert "1234567 was not subscribed to the app's webhook, so there was nothing to remove" in said
     assert "no such webhook" not in said
+    account.refresh_from_db()
+    assert account.subscription_state == TwitterAccount.SubscriptionState.NOT_SUBSCRIBED  # Roost's record agrees
 
 
 def test_subscribing_the_owner_without_a_webhook_says_to_register_it_first(sandbox):

@@ -9,11 +9,11 @@ from accounts.services import (
     twitter_account_record_unsubscribed,
     twitter_account_subscribe,
 )
-from integrations.twitter import TwitterError, UserCredentials, twitter_client
+from integrations.twitter import NotFound, TwitterError, UserCredentials, twitter_client
 from integrations.twitter.explain import SUBSCRIPTION_ROOM_ADVICE, Operation, explain
 
 # Refusals that mean something particular for an action (explain.Operation).
-OPERATIONS = {"add": Operation.SUBSCRIPTION_ADD, "remove": Operation.SUBSCRIPTION_REMOVE}
+OPERATIONS = {"add": Operation.SUBSCRIPTION_ADD}
 
 
 class Command(BaseCommand):
@@ -78,11 +78,17 @@ class Command(BaseCommand):
         if account is None and not user_id:
             raise CommandError("give the Twitter user id to remove, or --account")
         user_id = account.twitter_user_id if account else str(user_id)
-        twitter_client().subscription_remove(user_id)
+        try:
+            twitter_client().subscription_remove(user_id)
+            said = f"{user_id} is no longer subscribed; its events stop arriving."
+        except NotFound:
+            # Not subscribed: what was asked already holds (as disconnecting reads it); Roost's
+            # record must say so too.
+            said = f"{user_id} was not subscribed to the app's webhook, so there was nothing to remove."
         account = account or twitter_accounts_by_user_id(twitter_user_ids=[user_id]).get(user_id)
         if account is not None:
             twitter_account_record_unsubscribed(account=account)
-        self.stdout.write(self.style.SUCCESS(f"{user_id} is no longer subscribed; its events stop arriving."))
+        self.stdout.write(self.style.SUCCESS(said))
 
     # --- helpers ---------------------------------------------------------------------------
     def _check_room(self, credentials: UserCredentials, *, who: str) -> None:
