@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from config.text import storable_text
 from sandbox.models import (
     SandboxDirectMessage,
     SandboxFollow,
@@ -39,7 +40,7 @@ def accounts_search(*, user: SandboxUser | None, query: str = "", limit: int = 2
     rows = SandboxUser.objects.all()
     if user is not None:
         rows = rows.exclude(pk=user.pk)
-    query = query.replace("\x00", "").strip().lstrip("@")  # SQL cannot carry NUL, and no name holds it
+    query = storable_text(query).strip().lstrip("@")  # SQL cannot carry NUL, and no name holds it
     if query:
         rows = rows.filter(Q(screen_name__icontains=query) | Q(name__icontains=query))
     return rows.order_by("screen_name")[:limit]

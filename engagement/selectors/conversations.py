@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Brand, Membership, User
 from accounts.selectors import _as_uuid
+from config.text import storable_text
 from engagement.models import Attachment, Contact, Conversation, Label, Message, Note
 from engagement.selectors.pagination import Page, keyset_page
 
@@ -76,7 +77,7 @@ def conversations_filtered(
         conversations = conversations.filter(account__public_id=_as_uuid(account_id))
     if updated_after:
         conversations = conversations.filter(updated_at__gt=updated_after)
-    term = q.replace("\x00", "").strip()  # no stored text holds NUL, and SQL cannot carry it
+    term = storable_text(q).strip()  # no stored text holds NUL, and SQL cannot carry it
     if term:
         said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=term)
         conversations = conversations.filter(
