@@ -14,9 +14,9 @@ from accounts.services.twitter_accounts import (
     AccountConnectError,
     Connected,
     VerifiedToken,
-    _after_connect,
-    _store,
+    twitter_account_after_connect,
     twitter_account_refuse_if_elsewhere,
+    twitter_account_store,
 )
 from config.logging import log_context
 from integrations.twitter import TwitterError, twitter_client
@@ -39,8 +39,10 @@ def twitter_account_connect_now(*, brand: Brand, verified: VerifiedToken, actor:
         raise AccountConnectError(subscription_failure_reason(error)) from error
     try:
         with transaction.atomic():
-            account, reconnecting = _store(brand=brand, verified=verified, connected_by=actor, subscribed=True)
-            released = _after_connect(account=account, actor=actor, reconnecting=reconnecting)
+            account, reconnecting = twitter_account_store(
+                brand=brand, verified=verified, connected_by=actor, subscribed=True
+            )
+            released = twitter_account_after_connect(account=account, actor=actor, reconnecting=reconnecting)
     except (AccountConnectError, DatabaseError):
         if added:
             _subscription_take_back(twitter_user_id=user.id, screen_name=user.screen_name)

@@ -115,7 +115,7 @@ def twitter_account_refuse_without_mfa(*, brand: Brand, actor: User | None) -> N
         )
 
 
-def _store(
+def twitter_account_store(
     *, brand: Brand, verified: VerifiedToken, connected_by: User | None, subscribed: bool = False
 ) -> tuple[TwitterAccount, bool]:
     """Write the verified token onto the brand's account (new, or re-authorised in place).
@@ -180,12 +180,12 @@ def twitter_account_connect(
     """
     verified = twitter_token_verify(credentials=credentials, check_subscriptions=check_subscriptions)
     with transaction.atomic():
-        account, reconnecting = _store(brand=brand, verified=verified, connected_by=connected_by)
-        _after_connect(account=account, actor=connected_by, reconnecting=reconnecting)
+        account, reconnecting = twitter_account_store(brand=brand, verified=verified, connected_by=connected_by)
+        twitter_account_after_connect(account=account, actor=connected_by, reconnecting=reconnecting)
     return account
 
 
-def _after_connect(*, account: TwitterAccount, actor: User | None, reconnecting: bool) -> int:
+def twitter_account_after_connect(*, account: TwitterAccount, actor: User | None, reconnecting: bool) -> int:
     """Audit the change and release replies held while the token was not accepted."""
     from accounts.services.brands import audit_record
     from engagement.services.outbound_holds import messages_release_after_reauth
@@ -211,9 +211,9 @@ def twitter_account_link(*, brand: Brand, verified: VerifiedToken, actor: User |
     from accounts.services.subscriptions import twitter_account_subscription_request
 
     with transaction.atomic():
-        account, reconnecting = _store(brand=brand, verified=verified, connected_by=actor)
+        account, reconnecting = twitter_account_store(brand=brand, verified=verified, connected_by=actor)
         twitter_account_subscription_request(account=account)
-        released = _after_connect(account=account, actor=actor, reconnecting=reconnecting)
+        released = twitter_account_after_connect(account=account, actor=actor, reconnecting=reconnecting)
     return Connected(account=account, reauthorised=reconnecting, released=released)
 
 
